@@ -1,0 +1,259 @@
+// Package build is the one place that knows the whole pipeline: it reads the
+// configuration and content, builds the model, links names, converts
+// Markdown in parallel, assembles the indexes, renders every page in
+// parallel and hands the files to the output writer.
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dossier-dev/dossier/internal/config"
+	"github.com/dossier-dev/dossier/internal/diag"
+	"github.com/dossier-dev/dossier/internal/markdown"
+	"github.com/dossier-dev/dossier/internal/output"
+	"github.com/dossier-dev/dossier/internal/render"
+	"github.com/dossier-dev/dossier/internal/site"
+	"github.com/dossier-dev/dossier/internal/source"
+)
+
+// Options configure one build.
+type Options struct {
+	Source  string  // the site folder (holds content/ and dossier.toml)
+	Dest    string  // the output folder; "" means <Source>/public
+	Drafts  bool    // include drafts
+	BaseURL *string // overrides baseURL when set
+	Offline bool    // link index.html files (also set by offline = true)
+}
+
+// Result describes a finished build.
+type Result struct {
+	Site     *site.Site
+	Pages    int
+	Stats    output.Stats
+	Warnings diag.List
+	Elapsed  time.Duration
+}
+
+// Summary is the one line a build prints.
+func (r *Result) Summary() string {
+	s := r.Site
+	return fmt.Sprintf("built %d pages (%d briefings, %d topics, %d entities, %d pages) in %s: %d written, %d unchanged, %d removed",
+		r.Pages, len(s.Briefings), len(s.Topics), len(s.Entities), len(s.Pages),
+		r.Elapsed.Round(time.Millisecond), r.Stats.Written, r.Stats.Unchanged, r.Stats.Removed)
+}
+
+// Model is a loaded and converted site, ready to render.
+type Model struct {
+	Site     *site.Site
+	Config   config.Config
+	Warnings diag.List
+}
+
+// Load reads and converts a site without writing anything: everything a
+// build does before rendering. It returns every content error at once, as a
+// diag.List.
+func Load(ctx context.Context, fsys fs.FS, drafts bool) (*Model, error) {
+	cfg, diags := config.Load(fsys)
+	if diags.HasErrors() {
+		return nil, diags.Sort()
+	}
+	files, d := source.Load(ctx, fsys, source.Options{Drafts: drafts})
+	diags.Merge(d)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s, d := site.New(cfg, files)
+	diags.Merge(d)
+	diags.Merge(convert(ctx, s))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		return nil, diags.Sort().Errors()
+	}
+	s.Assemble()
+	return &Model{Site: s, Config: cfg, Warnings: diags.Sort().Warnings()}, nil
+}
+
+// Build builds the site in opts.Source into opts.Dest.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	fsys := os.DirFS(opts.Source)
+	m, err := Load(ctx, fsys, opts.Drafts)
+	if err != nil {
+		return nil, err
+	}
+	ropts := render.Options{Offline: opts.Offline || m.Config.Offline, BaseURL: m.Config.BaseURL}
+	if opts.BaseURL != nil {
+		if ropts.BaseURL, err = NormalizeBaseURL(*opts.BaseURL); err != nil {
+			return nil, err
+		}
+	}
+	dest := opts.Dest
+	if dest == "" {
+		dest = path.Join(opts.Source, "public")
+	}
+	w, err := output.Open(dest, opts.Source)
+	if err != nil {
+		return nil, err
+	}
+	n, err := Render(ctx, fsys, m.Site, ropts, w)
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	stats, err := w.Commit()
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Site: m.Site, Pages: n, Stats: stats, Warnings: m.Warnings, Elapsed: time.Since(start)}, nil
+}
+
+// Sink receives the files of a build. output.Writer is one; the preview
+// server keeps files in memory instead.
+type Sink interface {
+	WriteFile(rel string, data []byte) error
+}
+
+// Render writes every page, the feed, the sitemap and every static file of s
+// to sink, rendering pages in parallel. It returns the number of pages.
+func Render(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink) (int, error) {
+	tmpl, static, err := render.Layers(fsys, s.Config.Theme)
+	if err != nil {
+		return 0, err
+	}
+	r, err := render.Load(tmpl)
+	if err != nil {
+		return 0, err
+	}
+	jobs := render.Plan(s, opts)
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	var mu sync.Mutex
+	var diags diag.List
+	for _, j := range jobs {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			buf := pool.Get().(*bytes.Buffer)
+			defer pool.Put(buf)
+			buf.Reset()
+			if err := r.Execute(buf, j.Data()); err != nil {
+				var d diag.Diagnostic
+				if errors.As(err, &d) {
+					// Template errors repeat on every page of a kind:
+					// collect them and report each once.
+					mu.Lock()
+					diags.Add(d)
+					mu.Unlock()
+					return nil
+				}
+				return err
+			}
+			return sink.WriteFile(j.File, buf.Bytes())
+		})
+	}
+	g.Go(func() error {
+		var buf bytes.Buffer
+		if err := render.Feed(&buf, s, opts.BaseURL); err != nil {
+			return fmt.Errorf("write feed: %w", err)
+		}
+		return sink.WriteFile("feed.xml", buf.Bytes())
+	})
+	g.Go(func() error {
+		var buf bytes.Buffer
+		if err := render.Sitemap(&buf, s, jobs, opts.BaseURL); err != nil {
+			return fmt.Errorf("write sitemap: %w", err)
+		}
+		return sink.WriteFile("sitemap.xml", buf.Bytes())
+	})
+	g.Go(func() error { return sink.WriteFile("assets/syntax.css", markdown.ChromaCSS()) })
+	g.Go(func() error { return copyStatic(fsys, s, static, sink) })
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	if len(diags) > 0 {
+		return 0, diags.Sort()
+	}
+	return len(jobs), nil
+}
+
+// copyStatic copies the theme's static files into assets/ (later layers
+// override earlier ones), the site's static/ folder to the root, and each
+// page bundle's files beside its page.
+func copyStatic(fsys fs.FS, s *site.Site, layers []render.Layer, sink Sink) error {
+	files := map[string][]byte{}
+	for _, l := range layers {
+		err := fs.WalkDir(l.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) && p == "." {
+				return fs.SkipAll
+			}
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(l.FS, p)
+			if err != nil {
+				return err
+			}
+			files["assets/"+p] = b
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("copy theme files from %s: %w", l.Name, err)
+		}
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := sink.WriteFile(n, files[n]); err != nil {
+			return err
+		}
+	}
+	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == "static" {
+			return fs.SkipAll
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		return sink.WriteFile(p[len("static/"):], b)
+	})
+	if err != nil {
+		return fmt.Errorf("copy static files: %w", err)
+	}
+	for _, b := range s.Briefings {
+		dir := path.Dir(b.Path)
+		for _, a := range b.Assets {
+			data, err := fs.ReadFile(fsys, a)
+			if err != nil {
+				return fmt.Errorf("copy %s: %w", a, err)
+			}
+			if err := sink.WriteFile(render.PathOf(b)+a[len(dir)+1:], data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dossier-dev/dossier/internal/diag"
+	"github.com/dossier-dev/dossier/internal/link"
+	"github.com/dossier-dev/dossier/internal/markdown"
+	"github.com/dossier-dev/dossier/internal/site"
+)
+
+// linker holds the name tables of one build.
+type linker struct {
+	mentions *link.Trie  // entity names and aliases, case-sensitive
+	headings *link.Trie  // topic titles and aliases, case-insensitive
+	index    *link.Index // every name, alias, title and slug, for wikilinks
+	entity   map[*link.Ref]*site.Entity
+	topic    map[*link.Ref]*site.Topic
+}
+
+func newLinker(s *site.Site) *linker {
+	l := &linker{mentions: link.NewTrie(false), headings: link.NewTrie(true), index: link.NewIndex(),
+		entity: map[*link.Ref]*site.Entity{}, topic: map[*link.Ref]*site.Topic{}}
+	for i, e := range s.Entities {
+		ref := &link.Ref{Kind: link.Entity, Index: i, Slug: e.Slug, Name: e.Name, Class: e.Type}
+		l.entity[ref] = e
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			l.mentions.Add(n, ref)
+			l.index.Add(n, ref)
+		}
+		l.index.Add(e.Slug, ref)
+	}
+	for i, t := range s.Topics {
+		ref := &link.Ref{Kind: link.Topic, Index: i, Slug: t.Slug, Name: t.Title}
+		l.topic[ref] = t
+		for _, n := range append([]string{t.Title}, t.Aliases...) {
+			l.headings.Add(n, ref)
+			l.index.Add(n, ref)
+		}
+		l.index.Add(t.Slug, ref)
+	}
+	for i, b := range s.Briefings {
+		ref := &link.Ref{Kind: link.Briefing, Index: i, Slug: b.Slug, Name: b.Title}
+		l.index.Add(b.Title, ref)
+		l.index.Add(b.Slug, ref)
+	}
+	for i, p := range s.Pages {
+		ref := &link.Ref{Kind: link.Page, Index: i, Slug: p.Slug, Name: p.Title}
+		l.index.Add(p.Title, ref)
+		l.index.Add(p.Slug, ref)
+	}
+	return l
+}
+
+// convert converts the Markdown of every document in parallel and then
+// gives every briefing section its topics. It returns the diagnostics.
+func convert(ctx context.Context, s *site.Site) diag.List {
+	l := newLinker(s)
+	conv := markdown.New(markdown.Options{Unsafe: s.Config.Markdown.Unsafe})
+	mode := map[string]markdown.Mode{"first": markdown.LinkFirst, "all": markdown.LinkAll, "none": markdown.LinkNone}[s.Config.Linking.Mentions]
+	selfEntity := map[*site.Entity]*link.Ref{}
+	for r, e := range l.entity {
+		selfEntity[e] = r
+	}
+	selfTopic := map[*site.Topic]*link.Ref{}
+	for r, t := range l.topic {
+		selfTopic[t] = r
+	}
+
+	type task struct {
+		doc  markdown.Doc
+		done func(markdown.Result)
+	}
+	var tasks []task
+	for _, b := range s.Briefings {
+		tasks = append(tasks, task{docFor(l, s, b.Path, "briefings/"+b.Slug+"/", nil, mode), func(r markdown.Result) {
+			b.Content = content(r, b)
+			b.Mentions = mentions(l, r)
+			if b.Summary == "" {
+				b.Summary = r.Summary
+			}
+		}})
+	}
+	for _, e := range s.Entities {
+		if e.Stub {
+			continue
+		}
+		tasks = append(tasks, task{docFor(l, s, e.Path, "entities/"+e.Slug+"/", selfEntity[e], mode), func(r markdown.Result) {
+			e.Content = content(r, nil)
+			if e.Summary == "" {
+				e.Summary = r.Summary
+			}
+		}})
+	}
+	for _, t := range s.Topics {
+		if t.Stub {
+			continue
+		}
+		tasks = append(tasks, task{docFor(l, s, t.Path, "topics/"+t.Slug+"/", selfTopic[t], mode), func(r markdown.Result) {
+			t.Content = content(r, nil)
+			if t.Summary == "" {
+				t.Summary = r.Summary
+			}
+		}})
+	}
+	for _, p := range s.Pages {
+		tasks = append(tasks, task{docFor(l, s, p.Path, p.Slug+"/", nil, mode), func(r markdown.Result) {
+			p.Content = content(r, nil)
+			if p.Summary == "" {
+				p.Summary = r.Summary
+			}
+		}})
+	}
+
+	results := make([]diag.List, len(tasks))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, t := range tasks {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r := conv.Convert(t.doc)
+			t.done(r)
+			results[i] = r.Diags
+			return nil
+		})
+	}
+	var diags diag.List
+	if err := g.Wait(); err != nil {
+		return diags // cancelled: the caller reports ctx.Err()
+	}
+	for _, d := range results {
+		diags.Merge(d)
+	}
+	diags.Merge(sectionTopics(s, l))
+	return diags
+}
+
+// docFor prepares the conversion of one document. The body was kept by the
+// source stage; we find it through the site's file table.
+func docFor(l *linker, s *site.Site, path, folder string, self *link.Ref, mode markdown.Mode) markdown.Doc {
+	f := s.File(path)
+	return markdown.Doc{Path: path, Source: f.Body, BodyLine: f.BodyLine, Base: folder, Self: self,
+		Mentions: l.mentions, Wikilinks: l.index, Mode: mode}
+}
+
+// content copies a conversion result into the model.
+func content(r markdown.Result, b *site.Briefing) site.Content {
+	c := site.Content{Footnotes: r.Footnotes}
+	for i, sec := range r.Sections {
+		c.Sections = append(c.Sections, &site.Section{Briefing: b, Index: i, ID: sec.ID, Title: sec.Title,
+			Line: sec.Line, HTML: sec.HTML, TopicNames: sec.Topics})
+	}
+	for _, h := range r.Headings {
+		c.Headings = append(c.Headings, site.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+	}
+	return c
+}
+
+func mentions(l *linker, r markdown.Result) []*site.Mention {
+	out := make([]*site.Mention, 0, len(r.Mentions))
+	for _, m := range r.Mentions {
+		if e := l.entity[m.Ref]; e != nil {
+			out = append(out, &site.Mention{Entity: e, Count: m.Count, Sections: m.Sections, Sentence: m.Sentence})
+		}
+	}
+	return out
+}
+
+// sectionTopics gives each briefing section the topics its heading names,
+// by attribute or in its text (SPEC §4). It runs on one goroutine because an
+// attribute may name a topic that does not exist yet, which creates a stub.
+func sectionTopics(s *site.Site, l *linker) diag.List {
+	var diags diag.List
+	for _, b := range s.Briefings {
+		for _, sec := range b.Sections {
+			if sec.Index == 0 && sec.Title == "" {
+				continue
+			}
+			var topics []*site.Topic
+			for _, name := range sec.TopicNames {
+				t, msg := s.TopicByName(name)
+				if msg != "" {
+					diags.Errorf(b.Path, sec.Line, 1, "topics attribute: %s", msg)
+					continue
+				}
+				topics = appendUnique(topics, t)
+			}
+			for _, ref := range l.headings.Contains(sec.Title) {
+				topics = appendUnique(topics, l.topic[ref])
+			}
+			site.SortTopics(topics)
+			sec.Topics = topics
+		}
+	}
+	return diags
+}
+
+func appendUnique[T comparable](list []T, v T) []T {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// NormalizeBaseURL checks a --base-url value and gives it a trailing slash.
+// An empty value stays empty (no absolute URLs).
+func NormalizeBaseURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("--base-url %q: want an absolute http(s) URL such as https://example.org/briefings/", s)
+	}
+	if !strings.HasSuffix(s, "/") {
+		s += "/"
+	}
+	return s, nil
+}

@@ -1,0 +1,313 @@
+package markdown
+
+import (
+	"bufio"
+	"bytes"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"go.abhg.dev/goldmark/wikilink"
+
+	"github.com/dossier-dev/dossier/internal/link"
+)
+
+// Markers that the renderers write and Convert removes again: the HTML is
+// split into sections and footnotes on them. They start with NUL like the
+// sentinels that Fixup rewrites, so user text can never contain them.
+const (
+	sectionMark  = "\x00S" // before each top-level ## heading
+	footnoteMark = "\x00N" // before the footnote list
+)
+
+// Priorities of our goldmark plug-ins. goldmark runs lower numbers first
+// and lets the renderer with the lowest number win a node kind.
+const (
+	// The wikilink parser must run before goldmark's link parser (200), or
+	// [[x]] parses as a shortcut reference link.
+	wikilinkParserPriority = 199
+	// The transformer must run after goldmark's footnote transformer (999),
+	// which attaches the footnote list to the document only at that point.
+	transformerPriority = 10000
+	// Our renderers override goldmark's HTML renderer (1000) and its
+	// footnote renderer (500).
+	rendererPriority = 100
+)
+
+// stateKey carries the per-conversion state from Convert to the
+// transformer through goldmark's parser.Context; the goldmark instance
+// itself is shared and holds no per-document state.
+var stateKey = parser.NewContextKey()
+
+// Converter converts Markdown documents. It builds its goldmark instance
+// once; a Converter is safe for concurrent use by many goroutines.
+type Converter struct {
+	md goldmark.Markdown
+}
+
+// New returns a Converter configured by opts.
+func New(opts Options) *Converter {
+	rendererOpts := []renderer.Option{
+		renderer.WithNodeRenderers(util.Prioritized(newNodeRenderer(opts.Unsafe), rendererPriority)),
+	}
+	if opts.Unsafe {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM,
+			extension.Footnote,
+			extension.DefinitionList,
+			extension.Typographer,
+		),
+		goldmark.WithParserOptions(
+			parser.WithAttribute(),
+			parser.WithInlineParsers(util.Prioritized(&wikilink.Parser{}, wikilinkParserPriority)),
+			parser.WithASTTransformers(util.Prioritized(transformer{}, transformerPriority)),
+		),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return &Converter{md: md}
+}
+
+// scratch is the output buffer of one conversion, pooled because a build
+// converts hundreds of documents and each render would otherwise grow a
+// fresh buffer (and goldmark would wrap it in a fresh 4 KiB bufio.Writer).
+type scratch struct {
+	buf bytes.Buffer
+	w   *bufio.Writer
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	s := &scratch{}
+	s.w = bufio.NewWriter(&s.buf)
+	return s
+}}
+
+// maxPooledBuffer keeps one huge document from pinning its buffer forever.
+const maxPooledBuffer = 1 << 20
+
+// Convert converts one document. Problems in the document (unresolved
+// wikilinks) are reported in Result.Diags; Convert itself never fails.
+func (c *Converter) Convert(doc Doc) Result {
+	src := doc.Source
+	// goldmark passes NUL bytes through, but NUL starts our sentinels: turn
+	// them into U+FFFD as HTML parsers do. Lines and rune columns stay the
+	// same, so positions computed on src are still positions in the file.
+	if bytes.IndexByte(src, 0) >= 0 {
+		src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
+	}
+	st := newState(&doc, src)
+	pc := parser.NewContext()
+	pc.Set(stateKey, st)
+	root := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+
+	sc := scratchPool.Get().(*scratch)
+	sc.buf.Reset()
+	sc.w.Reset(&sc.buf)
+	// Our renderers never fail and the writer is a bytes.Buffer, so Render
+	// cannot return an error worth reporting.
+	_ = c.md.Renderer().Render(sc.w, src, root)
+	_ = sc.w.Flush()
+	st.split(sc.buf.Bytes())
+	if sc.buf.Cap() <= maxPooledBuffer {
+		scratchPool.Put(sc)
+	}
+	st.finish()
+	return st.res
+}
+
+// split cuts the rendered HTML into sections and footnotes. Everything is
+// copied into one new allocation that the Result owns; the pieces are
+// capacity-limited so that appending to one never overwrites the next.
+func (st *state) split(out []byte) {
+	all := make([]byte, 0, len(out))
+	body, notes := out, []byte(nil)
+	if i := bytes.Index(out, []byte(footnoteMark)); i >= 0 {
+		body, notes = out[:i], out[i+len(footnoteMark):]
+	}
+	secs := st.res.Sections
+	for i := range secs {
+		piece := body
+		if j := bytes.Index(body, []byte(sectionMark)); j >= 0 {
+			piece, body = body[:j], body[j+len(sectionMark):]
+		} else {
+			body = nil
+		}
+		if i == len(secs)-1 && len(body) > 0 {
+			// Cannot happen (one mark per top-level ## heading), but never
+			// lose output if it does.
+			piece = append(piece[:len(piece):len(piece)], bytes.ReplaceAll(body, []byte(sectionMark), nil)...)
+		}
+		start := len(all)
+		all = append(all, piece...)
+		secs[i].HTML = all[start:len(all):len(all)]
+	}
+	if len(notes) > 0 {
+		st.res.Footnotes = bytes.Clone(notes)
+	}
+}
+
+// state is everything one conversion learns while the transformer walks the
+// tree: heading ids, sections, mentions, diagnostics.
+type state struct {
+	doc *Doc
+	src []byte
+	res Result
+
+	section int             // index into res.Sections of the section being walked; -1 in footnotes
+	ids     map[string]bool // heading ids given so far
+	byRef   map[refKey]int  // index into res.Mentions
+	firsts  []occurrence    // parallel to res.Mentions: the first occurrence
+	summary bool            // whether res.Summary has been taken
+
+	// Scratch space for mention matching, reused from run to run.
+	run     []ast.Node
+	items   []runItem
+	joined  []byte
+	matches []link.Match
+	found   []found
+}
+
+type refKey struct {
+	kind  link.Kind
+	index int
+}
+
+// occurrence is where an entity first occurs: the node that wraps the
+// occurrence and the block whose text gives the sentence around it.
+type occurrence struct {
+	block, target ast.Node
+}
+
+func newState(doc *Doc, src []byte) *state {
+	st := &state{
+		doc:   doc,
+		src:   src,
+		ids:   map[string]bool{},
+		byRef: map[refKey]int{},
+	}
+	st.res.Sections = []Section{{Line: doc.BodyLine}}
+	return st
+}
+
+// transformer is the one ASTTransformer of the package. A single walk in
+// document order gives headings their ids, opens sections, resolves link
+// destinations and wikilinks, and wraps entity mentions, so that "first
+// mention" and section membership follow the order a reader sees.
+type transformer struct{}
+
+// Transform implements parser.ASTTransformer.
+func (transformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
+	st, _ := pc.Get(stateKey).(*state)
+	if st == nil {
+		return
+	}
+	st.walk(doc, true)
+}
+
+// walk visits the children of parent. Consecutive Text and String children
+// form a run whose joined text is matched for mentions when mentions is true.
+func (st *state) walk(parent ast.Node, mentions bool) {
+	for c := parent.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		if mentions && isRunText(c) {
+			st.run = append(st.run, c)
+			if t, ok := c.(*ast.Text); ok && t.HardLineBreak() {
+				// A name does not continue across a <br>.
+				st.flush(parent)
+			}
+			c = next
+			continue
+		}
+		// The run is flushed before visiting anything else, so the scratch
+		// slices are free again when visit recurses.
+		st.flush(parent)
+		st.visit(c, mentions)
+		c = next
+	}
+	st.flush(parent)
+}
+
+func (st *state) visit(c ast.Node, mentions bool) {
+	switch n := c.(type) {
+	case *ast.Heading:
+		st.heading(n)
+		// Headings never hold mentions, but wikilinks in them still resolve.
+		st.walk(n, false)
+	case *ast.Paragraph:
+		if !st.summary && n.Parent() != nil && n.Parent().Kind() == ast.KindDocument {
+			if s := plainText(n, st.src); s != "" {
+				st.res.Summary, st.summary = s, true
+			}
+		}
+		st.walk(n, mentions)
+	case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.CodeSpan, *ast.RawHTML, *ast.AutoLink:
+		// Nothing inside code or raw HTML is a mention or a link of ours.
+	case *ast.Link:
+		n.Destination = resolveDest(n.Destination, st.doc.Base, false)
+		st.walk(n, false)
+	case *ast.Image:
+		n.Destination = resolveDest(n.Destination, st.doc.Base, true)
+		st.walk(n, false)
+	case *wikilink.Node:
+		st.wikilink(n)
+	default:
+		if isFootnoteList(c) {
+			// Footnotes belong to no section.
+			st.section = -1
+		}
+		st.walk(c, mentions)
+	}
+}
+
+// occur records one occurrence of ref and reports whether it is the first
+// in the document.
+func (st *state) occur(ref *link.Ref, block, target ast.Node) bool {
+	k := refKey{ref.Kind, ref.Index}
+	i, seen := st.byRef[k]
+	if !seen {
+		i = len(st.res.Mentions)
+		st.byRef[k] = i
+		st.res.Mentions = append(st.res.Mentions, Mention{Ref: ref})
+		st.firsts = append(st.firsts, occurrence{block, target})
+	}
+	m := &st.res.Mentions[i]
+	m.Count++
+	if st.section >= 0 && (len(m.Sections) == 0 || m.Sections[len(m.Sections)-1] != st.section) {
+		m.Sections = append(m.Sections, st.section)
+	}
+	return !seen
+}
+
+// isSelf reports whether ref is the document's own ref.
+func (st *state) isSelf(ref *link.Ref) bool {
+	s := st.doc.Self
+	return s != nil && ref != nil && s.Kind == ref.Kind && s.Index == ref.Index
+}
+
+// finish computes what needs the whole tree: the sentences around first
+// mentions, which must see the text of mentions later in the same block.
+func (st *state) finish() {
+	for i, o := range st.firsts {
+		txt, start, end := plainTextAround(o.block, o.target, st.src)
+		st.res.Mentions[i].Sentence = sentence(txt, start, end)
+	}
+}
+
+// blockOf returns the nearest block ancestor of n (n itself if it is one):
+// the paragraph, table cell or heading whose text holds a mention.
+func blockOf(n ast.Node) ast.Node {
+	for ; n != nil; n = n.Parent() {
+		if n.Type() == ast.TypeBlock {
+			return n
+		}
+	}
+	return nil
+}

@@ -1,0 +1,148 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/dossier-dev/dossier/internal/diag"
+	"github.com/dossier-dev/dossier/themes"
+)
+
+// PageTemplates are the templates of the page kinds; each defines "main".
+// base.html (defines "base") and partials.html are parsed into every one.
+var PageTemplates = []string{
+	"home.html", "briefings.html", "briefing.html", "topics.html", "topic.html",
+	"entities.html", "entity.html", "timeline.html", "page.html", "404.html",
+}
+
+var commonTemplates = []string{"base.html", "partials.html"}
+
+// Renderer holds the parsed templates, one set per page kind. It is safe for
+// concurrent use: templates are parsed once and only executed afterwards.
+type Renderer struct {
+	pages map[string]*template.Template // by kind ("briefing")
+	paths map[string]string             // template name → file path, for errors
+}
+
+// Layer is one folder of templates. Later layers override earlier ones.
+type Layer struct {
+	FS   fs.FS
+	Name string // how the folder is named in errors, e.g. "templates"
+}
+
+// Layers returns the template and static layers of a site in override
+// order: the embedded default theme, the site's themes/<theme>/ when it has
+// one, then (for templates) the site's templates/ folder.
+func Layers(siteFS fs.FS, theme string) (tmpl, static []Layer, err error) {
+	def, _ := fs.Sub(themes.Default, "default")
+	tmpl = []Layer{{sub(def, "templates"), "themes/default/templates"}}
+	static = []Layer{{sub(def, "static"), "themes/default/static"}}
+	dir := "themes/" + theme
+	if st, err := fs.Stat(siteFS, dir); err == nil && st.IsDir() {
+		tmpl = append(tmpl, Layer{sub(siteFS, dir+"/templates"), dir + "/templates"})
+		static = append(static, Layer{sub(siteFS, dir+"/static"), dir + "/static"})
+	} else if theme != "default" {
+		return nil, nil, diag.Errorf("dossier.toml", 1, 1, "theme %q not found: there is no folder %s/", theme, dir)
+	}
+	tmpl = append(tmpl, Layer{sub(siteFS, "templates"), "templates"})
+	return tmpl, static, nil
+}
+
+func sub(fsys fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err) // fs.Sub fails only for an invalid path, which dir never is
+	}
+	return s
+}
+
+// Load parses the templates of the layers: for each name, the last layer that
+// has the file wins. Errors name the file that was at fault.
+func Load(layers []Layer) (*Renderer, error) {
+	r := &Renderer{pages: map[string]*template.Template{}, paths: map[string]string{}}
+	read := func(name string) (string, error) {
+		for i := len(layers) - 1; i >= 0; i-- {
+			b, err := fs.ReadFile(layers[i].FS, name)
+			if err == nil {
+				r.paths[name] = layers[i].Name + "/" + name
+				return string(b), nil
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return "", fmt.Errorf("read template %s/%s: %w", layers[i].Name, name, err)
+			}
+		}
+		return "", fmt.Errorf("template %s: not found in %s", name, layers[len(layers)-1].Name)
+	}
+	common := template.New("").Funcs(funcs)
+	var diags diag.List
+	for _, name := range commonTemplates {
+		text, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := common.New(name).Parse(text); err != nil {
+			diags.Add(r.diagnose(err))
+		}
+	}
+	if diags.HasErrors() {
+		return nil, diags.Err()
+	}
+	for _, name := range PageTemplates {
+		text, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		t := template.Must(common.Clone())
+		if _, err := t.New(name).Parse(text); err != nil {
+			diags.Add(r.diagnose(err))
+			continue
+		}
+		if t.Lookup("base") == nil {
+			diags.Errorf(r.paths["base.html"], 1, 1, `base.html must {{define "base"}}`)
+			continue
+		}
+		r.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	if diags.HasErrors() {
+		return nil, diags.Err()
+	}
+	return r, nil
+}
+
+// Execute renders p with the template of its kind.
+func (r *Renderer) Execute(w io.Writer, p *Page) error {
+	t, ok := r.pages[p.Kind]
+	if !ok {
+		return fmt.Errorf("render %s: no template for page kind %q", p.Path, p.Kind)
+	}
+	if err := t.ExecuteTemplate(w, "base", p); err != nil {
+		return r.diagnose(err)
+	}
+	return nil
+}
+
+// templateErr matches html/template's "template: name:line:col: msg" and
+// "template: name:line: msg" forms.
+var templateErr = regexp.MustCompile(`^template: ([^:]+):(\d+):(?:(\d+):)? ?(.*)$`)
+
+// diagnose turns a template error into path:line:col: message so that a
+// broken override points at the user's file.
+func (r *Renderer) diagnose(err error) diag.Diagnostic {
+	msg := err.Error()
+	if m := templateErr.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(m[3])
+		path := r.paths[m[1]]
+		if path == "" {
+			path = m[1]
+		}
+		return diag.Errorf(path, line, col, "%s", m[4])
+	}
+	return diag.Errorf("templates", 1, 1, "%s", msg)
+}

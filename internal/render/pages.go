@@ -1,0 +1,243 @@
+package render
+
+import (
+	"cmp"
+	"html/template"
+	"slices"
+	"strconv"
+
+	"github.com/dossier-dev/dossier/internal/markdown"
+	"github.com/dossier-dev/dossier/internal/site"
+)
+
+// Options say how pages link.
+type Options struct {
+	Offline bool   // folder links name their index.html
+	BaseURL string // absolute URL of the site root with a trailing slash, or ""
+	Live    bool   // pages are served by `dossier serve`
+}
+
+// Job is one page to render: its output file and how to make its data.
+// Data is built lazily so that a parallel renderer holds only the pages it
+// is working on.
+type Job struct {
+	File string // output path relative to the destination: "briefings/x/index.html"
+	Data func() *Page
+}
+
+// Homepage limits.
+const (
+	homeLatest   = 10
+	homeEntities = 15
+	relatedMax   = 12
+)
+
+// Plan lists every page of the site in a fixed order.
+func Plan(s *site.Site, opts Options) []Job {
+	info := &SiteInfo{
+		Title: s.Config.Title, Language: s.Config.Language, BaseURL: opts.BaseURL,
+		Classification: s.Config.Classification, Paper: s.Config.Print.Paper,
+		Pages: s.Pages, Live: opts.Live,
+		Counts: Counts{Briefings: len(s.Briefings), Topics: len(s.Topics), Entities: len(s.Entities)},
+	}
+	pb := &planner{s: s, info: info, opts: opts}
+	var jobs []Job
+	add := func(file string, f func() *Page) { jobs = append(jobs, Job{File: file, Data: f}) }
+
+	add("index.html", pb.home)
+	add("404.html", pb.notFound)
+	add("briefings/index.html", func() *Page {
+		p := pb.page("briefings", "Briefings", "briefings/")
+		p.Months = months(s.Briefings)
+		return p
+	})
+	add("timeline/index.html", func() *Page {
+		p := pb.page("timeline", "Timeline", "timeline/")
+		p.Months = months(s.Briefings)
+		return p
+	})
+	add("topics/index.html", func() *Page {
+		p := pb.page("topics", "Topics", "topics/")
+		p.Topics = s.Topics
+		return p
+	})
+	add("entities/index.html", func() *Page {
+		p := pb.page("entities", "Entities", "entities/")
+		p.Groups = site.EntitiesByType(s.Entities)
+		return p
+	})
+	for _, b := range s.Briefings {
+		add(PathOf(b)+"index.html", func() *Page { return pb.briefing(b) })
+	}
+	size := max(s.Config.PageSize, 1)
+	for _, t := range s.Topics {
+		for n := 1; n == 1 || (n-1)*size < len(t.Sections); n++ {
+			add(pagedPath(PathOf(t), n)+"index.html", func() *Page { return pb.topic(t, n, size) })
+		}
+	}
+	for _, e := range s.Entities {
+		for n := 1; n == 1 || (n-1)*size < len(e.Appearances); n++ {
+			add(pagedPath(PathOf(e), n)+"index.html", func() *Page { return pb.entity(e, n, size) })
+		}
+	}
+	for _, d := range s.Pages {
+		add(PathOf(d)+"index.html", func() *Page { return pb.doc(d) })
+	}
+	return jobs
+}
+
+type planner struct {
+	s    *site.Site
+	info *SiteInfo
+	opts Options
+}
+
+func (pb *planner) page(kind, title, path string) *Page {
+	p := &Page{Site: pb.info, Kind: kind, Title: title, Path: path,
+		Classification: pb.s.Config.Classification, root: rootFor(path), offline: pb.opts.Offline}
+	if pb.opts.BaseURL != "" {
+		p.Canonical = pb.opts.BaseURL + path
+	}
+	return p
+}
+
+func (pb *planner) home() *Page {
+	p := pb.page("home", "", "")
+	p.Description = pb.s.Config.Title
+	h := &HomeView{Latest: pb.s.Briefings[:min(homeLatest, len(pb.s.Briefings))]}
+	for _, t := range pb.s.Topics {
+		if len(t.Sections) > 0 || len(t.Briefings) > 0 {
+			h.Topics = append(h.Topics, TopicCount{t, len(t.Sections)})
+		}
+	}
+	slices.SortStableFunc(h.Topics, func(a, b TopicCount) int { return cmp.Compare(b.Count, a.Count) })
+	for _, e := range pb.s.Entities {
+		if e.Mentions > 0 {
+			h.Entities = append(h.Entities, site.EntityWeight{Entity: e, Count: e.Mentions})
+		}
+	}
+	slices.SortStableFunc(h.Entities, func(a, b site.EntityWeight) int { return cmp.Compare(b.Count, a.Count) })
+	h.Entities = h.Entities[:min(homeEntities, len(h.Entities))]
+	p.Home = h
+	return p
+}
+
+func (pb *planner) notFound() *Page {
+	// 404.html sits at the root, but hosts serve it for missing URLs at any
+	// depth, where relative links would break. With a base URL we can link
+	// absolutely; without one, links are right for the site root.
+	p := pb.page("404", "Page not found", "")
+	if pb.opts.BaseURL != "" {
+		p.root = pb.opts.BaseURL
+	}
+	p.Canonical = ""
+	return p
+}
+
+func (pb *planner) briefing(b *site.Briefing) *Page {
+	p := pb.page("briefing", b.Title, PathOf(b))
+	p.Description = b.Summary
+	p.Classification = b.Classification
+	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: p.Path, OwnPage: true}
+	p.Briefing = &BriefingView{
+		B:         b,
+		Sections:  pb.sections(p, b.Sections, own),
+		Footnotes: template.HTML(markdown.Fixup(nil, b.Footnotes, own)),
+		Groups:    site.EntitiesByType(b.Entities),
+	}
+	return p
+}
+
+// sections resolves the sentinels of sections for page p.
+func (pb *planner) sections(p *Page, secs []*site.Section, fc markdown.FixContext) []SectionView {
+	out := make([]SectionView, len(secs))
+	for i, sec := range secs {
+		out[i] = SectionView{Section: sec, HTML: template.HTML(markdown.Fixup(nil, sec.HTML, fc))}
+		if sec.Briefing != nil {
+			out[i].Anchor = p.Rel(PathOf(sec.Briefing) + "#" + sec.ID)
+		}
+	}
+	return out
+}
+
+func (pb *planner) topic(t *site.Topic, n, size int) *Page {
+	p := pb.page("topic", t.Title, pagedPath(PathOf(t), n))
+	p.Description = t.Summary
+	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: PathOf(t), OwnPage: true}
+	v := &TopicView{T: t, Body: pb.sections(p, t.Content.Sections, own)}
+	secs := page(t.Sections, n, size)
+	v.Sections = make([]SectionView, len(secs))
+	for i, sec := range secs {
+		// Sections from many briefings share this page: prefix their ids
+		// with the briefing's slug, and send their in-document links back
+		// into the briefing, where footnotes and other sections live.
+		fc := markdown.FixContext{Root: p.root, Offline: p.offline, Home: PathOf(sec.Briefing), IDPrefix: sec.Briefing.Slug + "--"}
+		v.Sections[i] = SectionView{Section: sec, HTML: template.HTML(markdown.Fixup(nil, sec.HTML, fc)),
+			Anchor: p.Rel(PathOf(sec.Briefing) + "#" + sec.ID)}
+	}
+	p.Topic = v
+	p.Pager = pb.pager(p, PathOf(t), n, size, len(t.Sections))
+	return p
+}
+
+func (pb *planner) entity(e *site.Entity, n, size int) *Page {
+	p := pb.page("entity", e.Name, pagedPath(PathOf(e), n))
+	p.Description = e.Summary
+	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: PathOf(e), OwnPage: true}
+	p.Entity = &EntityView{E: e, Body: pb.sections(p, e.Content.Sections, own),
+		Appearances: page(e.Appearances, n, size), Related: e.Related[:min(relatedMax, len(e.Related))]}
+	p.Pager = pb.pager(p, PathOf(e), n, size, len(e.Appearances))
+	return p
+}
+
+func (pb *planner) doc(d *site.Page) *Page {
+	p := pb.page("page", d.Title, PathOf(d))
+	p.Description = d.Summary
+	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: p.Path, OwnPage: true}
+	p.Doc = &DocView{P: d, Body: pb.sections(p, d.Content.Sections, own),
+		Footnotes: template.HTML(markdown.Fixup(nil, d.Footnotes, own))}
+	return p
+}
+
+func (pb *planner) pager(p *Page, base string, n, size, count int) *Pager {
+	total := max(1, (count+size-1)/size)
+	pg := &Pager{Number: n, Total: total}
+	for i := 1; i <= total; i++ {
+		pg.Links = append(pg.Links, PagerLink{Number: i, URL: p.Rel(pagedPath(base, i)), Current: i == n})
+	}
+	if n > 1 {
+		pg.Prev = pg.Links[n-2].URL
+	}
+	if n < total {
+		pg.Next = pg.Links[n].URL
+	}
+	return pg
+}
+
+// pagedPath is the folder of page n of a paginated page: the page itself
+// for n = 1, then <base>page/2/ and so on.
+func pagedPath(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	return base + "page/" + strconv.Itoa(n) + "/"
+}
+
+// page returns the n-th slice of size items.
+func page[T any](items []T, n, size int) []T {
+	lo := min((n-1)*size, len(items))
+	return items[lo:min(lo+size, len(items))]
+}
+
+// months groups briefings (newest first) by calendar month.
+func months(bs []*site.Briefing) []MonthGroup {
+	var out []MonthGroup
+	for _, b := range bs {
+		id := b.Date.Format("2006-01")
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, MonthGroup{Month: b.Date.Format("January 2006"), ID: id})
+		}
+		out[len(out)-1].Briefings = append(out[len(out)-1].Briefings, b)
+	}
+	return out
+}

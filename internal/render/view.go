@@ -1,0 +1,206 @@
+// Package render turns the site model into pages: it loads html/template
+// templates (the site's templates/ over the theme's over the embedded
+// default theme), builds the data each page template receives, resolves the
+// link and id sentinels of converted Markdown for the page's depth, and
+// writes the Atom feed and the sitemap.
+package render
+
+import (
+	"html/template"
+	"strings"
+
+	"github.com/dossier-dev/dossier/internal/site"
+)
+
+// Page is the data every page template receives as dot.
+type Page struct {
+	Site *SiteInfo
+	// Kind is one of home, briefings, briefing, topics, topic, entities,
+	// entity, timeline, page, 404.
+	Kind string
+	// Title is the page's own title ("" on the home page).
+	Title string
+	// Description is a one-line summary for <meta name="description">.
+	Description string
+	// Path is the page's folder relative to the site root, without a leading
+	// slash: "" for the home page, "briefings/x/", "topics/t/page/2/".
+	Path string
+	// Canonical is the page's absolute URL, or "" when baseURL is not set.
+	Canonical string
+	// Classification is the banner shown at the top and bottom of the page;
+	// "" shows no banner.
+	Classification string
+
+	// Exactly one group of the following is set, by Kind.
+	Home     *HomeView          // home
+	Months   []MonthGroup       // briefings, timeline
+	Briefing *BriefingView      // briefing
+	Topics   []*site.Topic      // topics (every topic, by title)
+	Topic    *TopicView         // topic
+	Groups   []site.EntityGroup // entities (every entity, by type then name)
+	Entity   *EntityView        // entity
+	Doc      *DocView           // page
+
+	// Pager is set on topic and entity pages; it has one page when the
+	// content fits (see Pager.Many).
+	Pager *Pager
+
+	root    string // relative prefix from this page to the site root
+	offline bool
+}
+
+// SiteInfo is what every page knows about the site.
+type SiteInfo struct {
+	Title          string
+	Language       string
+	BaseURL        string
+	Classification string // the site's default banner
+	Paper          string // "A4" or "Letter", for print CSS
+	Pages          []*site.Page
+	Counts         Counts
+	// Live is set only on pages served by `dossier serve`.
+	Live bool
+}
+
+// Counts are the numbers of each kind of page.
+type Counts struct{ Briefings, Topics, Entities int }
+
+// HomeView is the home page's content.
+type HomeView struct {
+	Latest   []*site.Briefing    // the newest briefings (at most 10)
+	Topics   []TopicCount        // every non-empty topic with its section count, most sections first
+	Entities []site.EntityWeight // the most-mentioned entities (at most 15)
+}
+
+// TopicCount is a topic with how many sections belong to it.
+type TopicCount struct {
+	Topic *site.Topic
+	Count int
+}
+
+// MonthGroup is the briefings of one month, newest first.
+type MonthGroup struct {
+	Month     string // "September 2023"
+	ID        string // "2023-09", an anchor
+	Briefings []*site.Briefing
+}
+
+// SectionView is a section placed on a page, its HTML resolved for that page.
+type SectionView struct {
+	Section *site.Section
+	// HTML is the section's heading and content (for Sections[0], the text
+	// before the first heading, possibly empty).
+	HTML template.HTML
+	// Anchor is the relative URL of the section in its briefing.
+	Anchor string
+}
+
+// BriefingView is a briefing page's content.
+type BriefingView struct {
+	B         *site.Briefing
+	Sections  []SectionView // Sections[0] is the preamble; each later one is a ## section
+	Footnotes template.HTML
+	Groups    []site.EntityGroup // the entities it mentions or lists, by type
+}
+
+// TopicView is a topic page's content.
+type TopicView struct {
+	T *site.Topic
+	// Body is the topic definition's own text.
+	Body []SectionView
+	// Sections are this page's share of every briefing section that belongs
+	// to the topic, newest first; ids are prefixed so that they stay unique.
+	Sections []SectionView
+}
+
+// EntityView is an entity page's content.
+type EntityView struct {
+	E    *site.Entity
+	Body []SectionView
+	// Appearances are this page's share of the briefings that mention or
+	// list the entity, newest first.
+	Appearances []*site.Appearance
+	Related     []site.EntityWeight // at most 12
+}
+
+// DocView is a plain page's content.
+type DocView struct {
+	P         *site.Page
+	Body      []SectionView
+	Footnotes template.HTML
+}
+
+// Pager links the pages of a long topic or entity page.
+type Pager struct {
+	Number int // 1-based
+	Total  int
+	Prev   string // relative URL, "" on the first page
+	Next   string // relative URL, "" on the last page
+	Links  []PagerLink
+}
+
+// PagerLink is one numbered page link.
+type PagerLink struct {
+	Number  int
+	URL     string
+	Current bool
+}
+
+// Many reports whether there is more than one page.
+func (p *Pager) Many() bool { return p != nil && p.Total > 1 }
+
+// Rel returns the relative URL from this page to a site-root-relative path
+// such as "entities/kim-jong-un/" or "assets/style.css" ("" is the home page).
+// With offline links, folder URLs name their index.html.
+func (p *Page) Rel(path string) string {
+	return relURL(p.root, path, p.offline)
+}
+
+// Asset returns the relative URL of a file of the theme's static folder.
+func (p *Page) Asset(name string) string { return p.Rel("assets/" + name) }
+
+// URL returns the relative URL of a briefing, entity, topic or plain page
+// (given as *site.Briefing, *site.Entity, *site.Topic or *site.Page).
+func (p *Page) URL(v any) string { return p.Rel(PathOf(v)) }
+
+// Is reports whether this page is the given root-relative path, for marking
+// the current navigation entry.
+func (p *Page) Is(path string) bool {
+	return p.Path == path || (path != "" && strings.HasPrefix(p.Path, path))
+}
+
+// PathOf returns the site-root-relative folder of a document's page.
+func PathOf(v any) string {
+	switch d := v.(type) {
+	case *site.Briefing:
+		return "briefings/" + d.Slug + "/"
+	case *site.Entity:
+		return "entities/" + d.Slug + "/"
+	case *site.Topic:
+		return "topics/" + d.Slug + "/"
+	case *site.Page:
+		return d.Slug + "/"
+	}
+	return ""
+}
+
+func relURL(root, path string, offline bool) string {
+	frag := ""
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path, frag = path[:i], path[i:]
+	}
+	u := root + path
+	if offline && (path == "" || strings.HasSuffix(path, "/")) {
+		u += "index.html"
+	}
+	if u == "" {
+		u = "./"
+	}
+	return u + frag
+}
+
+// rootFor returns the relative prefix that leads from a page folder to the
+// site root: "" for the root itself, "../../" for "briefings/x/".
+func rootFor(path string) string {
+	return strings.Repeat("../", strings.Count(path, "/"))
+}

@@ -1,0 +1,227 @@
+package site
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// RelatedLimit is how many related briefings a briefing page lists.
+const RelatedLimit = 5
+
+// Assemble computes every index the pages show from the briefings' converted
+// content and section topics. Call it once, after every briefing's Content,
+// Mentions and Section.Topics are set.
+func (s *Site) Assemble() {
+	for _, e := range s.Entities {
+		e.Appearances, e.Mentions, e.Related, e.Topics = nil, 0, nil, nil
+	}
+	for _, t := range s.Topics {
+		t.Sections, t.Briefings, t.Entities = nil, nil, nil
+	}
+
+	coCount := map[[2]*Entity]int{}
+	entityTopics := map[*Entity]map[*Topic]int{}
+	topicEntities := map[*Topic]map[*Entity]int{}
+
+	for _, b := range s.Briefings { // newest first, so every list below is too
+		for _, sec := range b.Sections {
+			sec.Briefing = b
+			sec.Entities = sec.Entities[:0]
+		}
+		counts := map[*Entity]int{}
+		for _, m := range b.Mentions {
+			counts[m.Entity] += m.Count
+			m.Entity.Mentions += m.Count
+			for _, i := range m.Sections {
+				sec := b.Sections[i]
+				sec.Entities = append(sec.Entities, m.Entity)
+				for _, t := range sec.Topics {
+					inc(entityTopics, m.Entity, t)
+					inc(topicEntities, t, m.Entity)
+				}
+			}
+		}
+		for _, sec := range b.Sections {
+			slices.SortFunc(sec.Entities, func(a, b *Entity) int { return compareFold(a.Name, b.Name) })
+			for _, t := range sec.Topics {
+				t.Sections = append(t.Sections, sec)
+			}
+		}
+
+		// The briefing's entities: mentioned ones by count, then listed ones.
+		b.Entities = b.Entities[:0]
+		for _, m := range b.Mentions {
+			b.Entities = append(b.Entities, m.Entity)
+		}
+		for _, e := range b.Listed {
+			if _, ok := counts[e]; !ok {
+				b.Entities = append(b.Entities, e)
+			}
+		}
+		slices.SortStableFunc(b.Entities, func(x, y *Entity) int {
+			return cmp.Or(cmp.Compare(counts[y], counts[x]), compareFold(x.Name, y.Name))
+		})
+		for _, e := range b.Entities {
+			a := &Appearance{Briefing: b, Count: counts[e], Listed: slices.Contains(b.Listed, e)}
+			for _, m := range b.Mentions {
+				if m.Entity == e {
+					a.Sentence = m.Sentence
+				}
+			}
+			e.Appearances = append(e.Appearances, a)
+		}
+		for i, x := range b.Entities {
+			for _, y := range b.Entities[i+1:] {
+				coCount[pair(x, y)]++
+			}
+		}
+
+		// The briefing's topics: tagged ones and those of its sections.
+		b.Topics = append(b.Topics[:0], b.Tagged...)
+		for _, sec := range b.Sections {
+			for _, t := range sec.Topics {
+				if !slices.Contains(b.Topics, t) {
+					b.Topics = append(b.Topics, t)
+				}
+			}
+		}
+		slices.SortFunc(b.Topics, func(x, y *Topic) int { return compareFold(x.Title, y.Title) })
+		for _, t := range b.Tagged {
+			t.Briefings = append(t.Briefings, b)
+		}
+	}
+
+	for p, n := range coCount {
+		p[0].Related = append(p[0].Related, EntityWeight{p[1], n})
+		p[1].Related = append(p[1].Related, EntityWeight{p[0], n})
+	}
+	for _, e := range s.Entities {
+		sortEntityWeights(e.Related)
+		for t, n := range entityTopics[e] {
+			e.Topics = append(e.Topics, TopicWeight{t, n})
+		}
+		slices.SortFunc(e.Topics, func(x, y TopicWeight) int {
+			return cmp.Or(cmp.Compare(y.Count, x.Count), compareFold(x.Topic.Title, y.Topic.Title))
+		})
+	}
+	for _, t := range s.Topics {
+		for e, n := range topicEntities[t] {
+			t.Entities = append(t.Entities, EntityWeight{e, n})
+		}
+		sortEntityWeights(t.Entities)
+	}
+	s.relate()
+}
+
+// relate finds, for each briefing, the briefings that share the most
+// entities and topics with it. A shared name counts for more the fewer
+// briefings carry it (inverse document frequency), so two briefings that
+// both mention a minor official are closer than two that both mention a
+// country every briefing names.
+func (s *Site) relate() {
+	n := float64(len(s.Briefings))
+	postings := map[any][]*Briefing{}
+	for _, b := range s.Briefings {
+		for _, e := range b.Entities {
+			postings[e] = append(postings[e], b)
+		}
+		for _, t := range b.Topics {
+			postings[t] = append(postings[t], b)
+		}
+	}
+	weight := func(k any) float64 {
+		w := math.Log(1 + n/float64(len(postings[k])))
+		if _, ok := k.(*Topic); ok {
+			w /= 2 // topics are broad: an entity in common says more
+		}
+		return w
+	}
+	for _, b := range s.Briefings {
+		scores := map[*Briefing]float64{}
+		shared := map[*Briefing][]string{}
+		keys := make([]any, 0, len(b.Entities)+len(b.Topics))
+		for _, e := range b.Entities {
+			keys = append(keys, e)
+		}
+		for _, t := range b.Topics {
+			keys = append(keys, t)
+		}
+		for _, k := range keys {
+			w := weight(k)
+			for _, o := range postings[k] {
+				if o == b {
+					continue
+				}
+				scores[o] += w
+				shared[o] = append(shared[o], nameOf(k))
+			}
+		}
+		b.Related = b.Related[:0]
+		for o, sc := range scores {
+			names := shared[o]
+			slices.SortFunc(names, compareFold)
+			b.Related = append(b.Related, &Related{Briefing: o, Score: sc, Shared: names})
+		}
+		slices.SortFunc(b.Related, func(x, y *Related) int {
+			return cmp.Or(cmp.Compare(y.Score, x.Score), compareBriefings(x.Briefing, y.Briefing))
+		})
+		if len(b.Related) > RelatedLimit {
+			b.Related = b.Related[:RelatedLimit]
+		}
+	}
+}
+
+func nameOf(k any) string {
+	switch v := k.(type) {
+	case *Entity:
+		return v.Name
+	case *Topic:
+		return v.Title
+	}
+	return ""
+}
+
+func inc[K, V comparable](m map[K]map[V]int, k K, v V) {
+	if m[k] == nil {
+		m[k] = map[V]int{}
+	}
+	m[k][v]++
+}
+
+func pair(a, b *Entity) [2]*Entity {
+	if compareFold(a.Name, b.Name) > 0 || (a.Name == b.Name && a.Slug > b.Slug) {
+		a, b = b, a
+	}
+	return [2]*Entity{a, b}
+}
+
+func sortEntityWeights(ws []EntityWeight) {
+	slices.SortFunc(ws, func(x, y EntityWeight) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), compareFold(x.Entity.Name, y.Entity.Name), cmp.Compare(x.Entity.Slug, y.Entity.Slug))
+	})
+}
+
+// EntitiesByType groups entities by type in the order of EntityTypes.
+func EntitiesByType(es []*Entity) []EntityGroup {
+	var groups []EntityGroup
+	for _, typ := range EntityTypes {
+		var g EntityGroup
+		g.Type = typ
+		for _, e := range es {
+			if e.Type == typ {
+				g.Entities = append(g.Entities, e)
+			}
+		}
+		if len(g.Entities) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups
+}
+
+// EntityGroup is the entities of one type.
+type EntityGroup struct {
+	Type     string
+	Entities []*Entity
+}

@@ -1,0 +1,176 @@
+// Package site is the model of a briefing site: briefings, entities, topics,
+// plain pages and the sections of their bodies, with the indexes that the
+// pages show (which sections belong to a topic, which briefings mention an
+// entity, which entities appear together). It does no I/O and knows nothing
+// about Markdown or templates: the build package fills in converted content.
+package site
+
+import (
+	"time"
+
+	"github.com/dossier-dev/dossier/internal/config"
+	"github.com/dossier-dev/dossier/internal/source"
+)
+
+// Site is everything a build knows about the content.
+type Site struct {
+	Config    config.Config
+	Briefings []*Briefing // newest first
+	Entities  []*Entity   // by name
+	Topics    []*Topic    // by title
+	Pages     []*Page     // by title
+
+	topicNames *nameTable[*Topic]
+	files      map[string]*source.File
+}
+
+// File returns the decoded source file at path (as source.File.Path has it),
+// or nil for stubs and unknown paths.
+func (s *Site) File(path string) *source.File { return s.files[path] }
+
+// Content is a converted Markdown body, shared by every kind of document.
+// HTML holds link and id sentinels; the render package resolves them for the
+// page the content is placed on.
+type Content struct {
+	Sections  []*Section // Sections[0] is the text before the first ## heading
+	Footnotes []byte
+	Headings  []Heading
+}
+
+// Heading is an entry of a page's table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Section is one ## section of a document (or, at index 0, its preamble).
+type Section struct {
+	Briefing *Briefing // nil for sections of entity, topic and plain pages
+	Index    int
+	ID       string
+	Title    string
+	Line     int
+	HTML     []byte
+	// TopicNames are the names given by a {topics="…"} attribute.
+	TopicNames []string
+	// Topics are the topics the section belongs to, by attribute or by
+	// heading text, ordered by title.
+	Topics []*Topic
+	// Entities are the entities mentioned in the section, by name.
+	Entities []*Entity
+}
+
+// Briefing is one dated briefing.
+type Briefing struct {
+	Path           string // source file, for diagnostics
+	Slug           string
+	Title          string
+	Date           time.Time
+	Summary        string
+	Classification string // effective marking: its own, else the site default
+	Location       string
+	Authors        []string
+	Sources        []source.Link
+	Params         map[string]any
+	Assets         []string
+
+	// TopicNames and EntityNames are the front matter lists, as written.
+	TopicNames  []string
+	EntityNames []string
+	// Tagged are the topics of the front matter (stubs for unknown names).
+	Tagged []*Topic
+	// Listed are the entities of the front matter (stubs for unknown names).
+	Listed []*Entity
+
+	Content
+	// Mentions holds one entry per entity mentioned in the body.
+	Mentions []*Mention
+
+	// Filled in by Assemble.
+	Topics   []*Topic  // tagged topics and the topics of its sections, by title
+	Entities []*Entity // mentioned or listed entities, most mentioned first
+	Related  []*Related
+}
+
+// Mention is how one entity is mentioned in one briefing.
+type Mention struct {
+	Entity   *Entity
+	Count    int
+	Sections []int // indexes into the briefing's Sections
+	Sentence string
+}
+
+// Related is a briefing related to another, with the names they share.
+type Related struct {
+	Briefing *Briefing
+	Score    float64
+	Shared   []string
+}
+
+// Entity is a person, organization, place, event, piece of equipment or
+// other named thing that briefings mention.
+type Entity struct {
+	Path    string // "" for stubs
+	Slug    string
+	Name    string
+	Type    string
+	Aliases []string
+	Summary string
+	Params  map[string]any
+	Stub    bool // named in front matter, but no profile file
+	Content
+
+	// Filled in by Assemble.
+	Appearances []*Appearance  // newest first
+	Mentions    int            // total mentions across briefings
+	Related     []EntityWeight // entities it appears with, most shared briefings first
+	Topics      []TopicWeight  // topics of the sections it is mentioned in
+}
+
+// Appearance is one briefing that mentions or lists an entity.
+type Appearance struct {
+	Briefing *Briefing
+	Count    int    // mentions in the text
+	Sentence string // around the first mention; "" when only listed
+	Listed   bool   // named in the briefing's front matter
+}
+
+// EntityWeight is an entity with a count.
+type EntityWeight struct {
+	Entity *Entity
+	Count  int
+}
+
+// TopicWeight is a topic with a count.
+type TopicWeight struct {
+	Topic *Topic
+	Count int
+}
+
+// Topic gathers the sections of every briefing about one subject.
+type Topic struct {
+	Path    string // "" for stubs
+	Slug    string
+	Title   string
+	Aliases []string
+	Summary string
+	Params  map[string]any
+	Stub    bool
+	Content
+
+	// Filled in by Assemble.
+	Sections  []*Section     // newest briefing first, then document order
+	Briefings []*Briefing    // tagged in front matter, newest first
+	Entities  []EntityWeight // most mentioned in its sections
+}
+
+// Page is a plain page such as "About".
+type Page struct {
+	Path    string
+	Slug    string
+	Title   string
+	Summary string
+	Params  map[string]any
+	Content
+}

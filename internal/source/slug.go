@@ -1,0 +1,62 @@
+package source
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Slugify turns s into the last segment of a URL: lower case, letters and
+// digits of every script kept (with the combining marks that Devanagari,
+// Thai and others need), every other run of characters replaced by one '-',
+// and no '-' at either end. "Überblick" stays "überblick" rather than
+// losing its first letter, as ASCII-only slug functions would.
+func Slugify(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	pending := false
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc) {
+			if pending && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			pending = false
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		pending = true
+	}
+	return b.String()
+}
+
+// datePrefix is the YYYY-MM-DD- that file names often start with to keep
+// briefings in date order in a file listing; it is not part of the slug.
+var datePrefix = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}-`)
+
+// slugFromName derives a slug from a file name without ".md" (or a bundle
+// folder name).
+func slugFromName(name string) string {
+	return Slugify(datePrefix.ReplaceAllString(name, ""))
+}
+
+// checkSlug validates a slug written in front matter and normalises it. It
+// refuses anything that could name a path outside the page's own folder,
+// rather than quietly slugifying it, because such a value is either a
+// mistake or an attack and the user should see it.
+func checkSlug(s string) (string, error) {
+	if strings.ContainsAny(s, "/\\\x00") || s == "." || s == ".." || strings.HasPrefix(s, ".") || isWindowsAbs(s) {
+		return "", fmt.Errorf("slug %q would leave its folder", s)
+	}
+	slug := Slugify(s)
+	if slug == "" {
+		return "", fmt.Errorf("slug %q has no letters or digits", s)
+	}
+	return slug, nil
+}
+
+// isWindowsAbs reports a drive-letter path such as "C:x", which is
+// absolute (or drive-relative) on Windows even without a slash.
+func isWindowsAbs(s string) bool {
+	return len(s) >= 2 && s[1] == ':' && ('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z')
+}
