@@ -65,10 +65,9 @@ type Model struct {
 // build does before rendering. It returns every content error at once, as a
 // diag.List.
 func Load(ctx context.Context, fsys fs.FS, drafts bool) (*Model, error) {
+	// A bad dossier.toml does not stop the content from being read: the
+	// user gets every error of the run at once.
 	cfg, diags := config.Load(fsys)
-	if diags.HasErrors() {
-		return nil, diags.Sort()
-	}
 	files, d := source.Load(ctx, fsys, source.Options{Drafts: drafts})
 	diags.Merge(d)
 	if err := ctx.Err(); err != nil {

@@ -85,28 +85,78 @@ func (r *nodeRenderer) highlight(w util.BufWriter, lang, code string) bool {
 // then the dark style inside @media (prefers-color-scheme: dark), every
 // rule scoped under .highlight so that it cannot touch the rest of a page.
 func ChromaCSS() []byte {
+	light := cssRules(styles.Get(lightStyle))
+	dark := cssRules(styles.Get(darkStyle))
 	var b bytes.Buffer
 	b.WriteString("/* Code highlighting: chroma styles " + lightStyle + " and " + darkStyle + ". */\n")
-	writeScopedCSS(&b, styles.Get(lightStyle), "")
+	for _, r := range light {
+		b.WriteString(".highlight " + r.selector + " { " + strings.Join(r.decls, "; ") + " }\n")
+	}
+	// The light rules still apply in dark mode: a dark rule must undo every
+	// property its light twin sets and it does not (github sets a
+	// background on errors, github-dark only a colour).
+	darkBy := map[string]int{}
+	for i, r := range dark {
+		darkBy[r.selector] = i
+	}
+	for _, l := range light {
+		i, ok := darkBy[l.selector]
+		if !ok {
+			dark = append(dark, cssRule{selector: l.selector})
+			i = len(dark) - 1
+			darkBy[l.selector] = i
+		}
+		for _, d := range l.decls {
+			prop, _, _ := strings.Cut(d, ":")
+			if !hasProp(dark[i].decls, prop) {
+				dark[i].decls = append(dark[i].decls, prop+": unset")
+			}
+		}
+	}
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
-	writeScopedCSS(&b, styles.Get(darkStyle), "  ")
+	for _, r := range dark {
+		b.WriteString("  .highlight " + r.selector + " { " + strings.Join(r.decls, "; ") + " }\n")
+	}
 	b.WriteString("}\n")
 	return b.Bytes()
 }
 
-// writeScopedCSS writes style's rules with ".highlight " before each
-// selector. Every token class gets a rule, so that the dark rules override
-// all light ones instead of letting some light colours through.
-func writeScopedCSS(b *bytes.Buffer, style *chroma.Style, indent string) {
+// cssRule is one rule of chroma's stylesheet.
+type cssRule struct {
+	selector string
+	decls    []string // "prop: value"
+}
+
+// cssRules returns the rules of style's stylesheet as chroma writes them:
+// one "selector { decl; decl }" per line.
+func cssRules(style *chroma.Style) []cssRule {
 	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithAllClasses(true), chromahtml.WithCSSComments(false))
 	var css bytes.Buffer
 	_ = f.WriteCSS(&css, style)
+	var rules []cssRule
 	sc := bufio.NewScanner(&css)
 	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
+		sel, body, ok := strings.Cut(sc.Text(), "{")
+		if !ok {
 			continue
 		}
-		b.WriteString(indent + ".highlight " + line + "\n")
+		body, _, _ = strings.Cut(body, "}")
+		r := cssRule{selector: strings.TrimSpace(sel)}
+		for _, d := range strings.Split(body, ";") {
+			if d = strings.TrimSpace(d); d != "" {
+				r.decls = append(r.decls, d)
+			}
+		}
+		rules = append(rules, r)
 	}
+	return rules
+}
+
+func hasProp(decls []string, prop string) bool {
+	for _, d := range decls {
+		if p, _, _ := strings.Cut(d, ":"); strings.TrimSpace(p) == strings.TrimSpace(prop) {
+			return true
+		}
+	}
+	return false
 }

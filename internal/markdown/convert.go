@@ -215,9 +215,15 @@ func (transformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context
 // walk visits the children of parent. Consecutive Text and String children
 // form a run whose joined text is matched for mentions when mentions is true.
 func (st *state) walk(parent ast.Node, mentions bool) {
+	// Text between inline HTML tags (<a href=…>Kim</a>) is inside raw HTML
+	// too: depth counts the elements open among parent's children.
+	depth := 0
 	for c := parent.FirstChild(); c != nil; {
 		next := c.NextSibling()
-		if mentions && isRunText(c) {
+		if raw, ok := c.(*ast.RawHTML); ok {
+			depth = max(0, depth+tagDepth(raw, st.src))
+		}
+		if mentions && depth == 0 && isRunText(c) {
 			st.run = append(st.run, c)
 			if t, ok := c.(*ast.Text); ok && t.HardLineBreak() {
 				// A name does not continue across a <br>.

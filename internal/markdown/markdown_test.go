@@ -446,7 +446,7 @@ func TestConcurrent(t *testing.T) {
 
 func TestChromaCSS(t *testing.T) {
 	css := string(ChromaCSS())
-	for _, want := range []string{".highlight .chroma {", ".highlight .chroma .kd {", "@media (prefers-color-scheme: dark) {\n  .highlight .chroma"} {
+	for _, want := range []string{".highlight .chroma {", ".highlight .chroma .kd {", "@media (prefers-color-scheme: dark) {\n  .highlight .bg {", "  .highlight .chroma .err { color: #f85149; background-color: unset }"} {
 		if !strings.Contains(css, want) {
 			t.Errorf("ChromaCSS lacks %q", want)
 		}

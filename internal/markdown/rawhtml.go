@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/util"
@@ -42,3 +43,39 @@ func (r *nodeRenderer) renderHTMLBlock(w util.BufWriter, source []byte, node ast
 	_, _ = w.WriteString("</p>\n")
 	return ast.WalkContinue, nil
 }
+
+// voidElements have no closing tag, so they open nothing.
+var voidElements = map[string]bool{
+	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+	"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
+}
+
+// tagDepth returns +1 for an inline opening tag, -1 for a closing tag and
+// 0 for anything else (comments, void or self-closing elements).
+func tagDepth(n *ast.RawHTML, source []byte) int {
+	if n.Segments.Len() == 0 {
+		return 0
+	}
+	first := n.Segments.At(0)
+	v := first.Value(source)
+	if bytes.HasPrefix(v, []byte("</")) {
+		return -1
+	}
+	if len(v) < 2 || v[0] != '<' || !isASCIILetter(v[1]) {
+		return 0
+	}
+	end := 1
+	for end < len(v) && (isASCIILetter(v[end]) || '0' <= v[end] && v[end] <= '9' || v[end] == '-') {
+		end++
+	}
+	if voidElements[strings.ToLower(string(v[1:end]))] {
+		return 0
+	}
+	last := n.Segments.At(n.Segments.Len() - 1)
+	if bytes.HasSuffix(last.Value(source), []byte("/>")) {
+		return 0
+	}
+	return 1
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

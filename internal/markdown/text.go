@@ -36,7 +36,17 @@ type plain struct {
 func plainText(n ast.Node, src []byte) string {
 	p := plain{src: src}
 	p.add(n)
-	return strings.TrimSpace(string(p.b))
+	return collapseSpaces(string(p.b))
+}
+
+// collapseSpaces trims s and turns every run of spaces into one; left-out
+// markup (raw HTML, images) would otherwise leave gaps.
+func collapseSpaces(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "  ") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // plainTextAround returns the untrimmed text of block and the byte range
@@ -121,7 +131,7 @@ func sentence(txt string, start, end int) string {
 	lead := len(s) - len(strings.TrimLeft(s, " "))
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) <= maxSentence {
-		return s
+		return collapseSpaces(s)
 	}
 	// Keep a window of maxSentence runes that shows the mention with some
 	// context before it, cut at spaces.
@@ -146,7 +156,7 @@ func sentence(txt string, start, end int) string {
 			}
 		}
 	}
-	out := strings.TrimSpace(string(rs[lo:hi]))
+	out := collapseSpaces(string(rs[lo:hi]))
 	if lo > 0 {
 		out = "…" + out
 	}

@@ -139,7 +139,7 @@ func (s *Site) relate() {
 	}
 	for _, b := range s.Briefings {
 		scores := map[*Briefing]float64{}
-		shared := map[*Briefing][]string{}
+		shared := map[*Briefing][]weighted{}
 		keys := make([]any, 0, len(b.Entities)+len(b.Topics))
 		for _, e := range b.Entities {
 			keys = append(keys, e)
@@ -154,14 +154,12 @@ func (s *Site) relate() {
 					continue
 				}
 				scores[o] += w
-				shared[o] = append(shared[o], nameOf(k))
+				shared[o] = append(shared[o], weighted{nameOf(k), w})
 			}
 		}
 		b.Related = b.Related[:0]
 		for o, sc := range scores {
-			names := shared[o]
-			slices.SortFunc(names, compareFold)
-			b.Related = append(b.Related, &Related{Briefing: o, Score: sc, Shared: names})
+			b.Related = append(b.Related, &Related{Briefing: o, Score: sc, Shared: telling(shared[o])})
 		}
 		slices.SortFunc(b.Related, func(x, y *Related) int {
 			return cmp.Or(cmp.Compare(y.Score, x.Score), compareBriefings(x.Briefing, y.Briefing))
@@ -170,6 +168,26 @@ func (s *Site) relate() {
 			b.Related = b.Related[:RelatedLimit]
 		}
 	}
+}
+
+// sharedShown is how many shared names a related briefing shows as the
+// reason it is related.
+const sharedShown = 4
+
+type weighted struct {
+	name string
+	w    float64
+}
+
+// telling returns the names that say most about why two briefings are
+// related: the rarest first, at most sharedShown of them.
+func telling(ws []weighted) []string {
+	slices.SortFunc(ws, func(a, b weighted) int { return cmp.Or(cmp.Compare(b.w, a.w), compareFold(a.name, b.name)) })
+	out := make([]string, 0, min(len(ws), sharedShown))
+	for _, w := range ws[:min(len(ws), sharedShown)] {
+		out = append(out, w.name)
+	}
+	return out
 }
 
 func nameOf(k any) string {
