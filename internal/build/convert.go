@@ -83,7 +83,7 @@ func convert(ctx context.Context, s *site.Site) diag.List {
 			b.Content = content(r, b)
 			b.Mentions = mentions(l, r)
 			if b.Summary == "" {
-				b.Summary = r.Summary
+				b.Summary, b.AutoSummary = r.Summary, true
 			}
 		}})
 	}

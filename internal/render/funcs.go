@@ -14,6 +14,8 @@ var funcs = template.FuncMap{
 	"date": func(t time.Time) string { return t.Format("2 January 2006") },
 	// isodate formats a time as "2023-09-13" (for <time datetime>).
 	"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
+	// shortdate formats a time as "13 Sep", for lists under a month heading.
+	"shortdate": func(t time.Time) string { return t.Format("2 Jan") },
 	// month formats a time as "September 2023".
 	"month": func(t time.Time) string { return t.Format("January 2006") },
 	// typeLabel turns an entity type into a plural heading ("People").

@@ -63,11 +63,14 @@ type Section struct {
 
 // Briefing is one dated briefing.
 type Briefing struct {
-	Path           string // source file, for diagnostics
-	Slug           string
-	Title          string
-	Date           time.Time
-	Summary        string
+	Path    string // source file, for diagnostics
+	Slug    string
+	Title   string
+	Date    time.Time
+	Summary string
+	// AutoSummary is set when Summary was not written in the front matter
+	// but taken from the first paragraph, which the page already shows.
+	AutoSummary    bool
 	Classification string // effective marking: its own, else the site default
 	Location       string
 	Authors        []string
