@@ -8,8 +8,6 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/util"
-
-	"github.com/dossier-dev/dossier/internal/diag"
 )
 
 // HeadingID turns heading text into an id: lower case, the letters, digits and
@@ -40,7 +38,8 @@ func HeadingID(s string) string {
 
 // cleanID makes an author's {#id} safe as an id and as a URL fragment: it
 // keeps what is written (case included) but turns spaces, quotes and URL
-// delimiters into '-'.
+// delimiters into '-'. It never starts with '_': ids of that shape belong
+// to the theme (HeadingID cannot make them either).
 func cleanID(s string) string {
 	var b strings.Builder
 	dash := false
@@ -55,7 +54,7 @@ func cleanID(s string) string {
 		}
 		dash = true
 	}
-	return b.String()
+	return strings.TrimLeft(b.String(), "_.:")
 }
 
 // isFootnoteID reports whether id has the shape of the footnote ids
@@ -130,9 +129,9 @@ func (st *state) heading(n *ast.Heading) {
 		}
 	}
 	line := st.doc.BodyLine
-	if pos := headingPos(n); pos >= 0 {
-		l, _ := diag.LineCol(st.src, pos)
-		line = st.doc.BodyLine + l - 1
+	if pos := headingPos(n); pos >= 0 && pos <= len(st.src) {
+		// Not diag.LineCol: it copies the source up to pos on every call.
+		line = st.doc.BodyLine + bytes.Count(st.src[:pos], []byte("\n"))
 	}
 	st.section = len(st.res.Sections)
 	st.res.Sections = append(st.res.Sections, Section{ID: id, Title: title, Topics: topics, Line: line})

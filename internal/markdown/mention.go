@@ -120,8 +120,13 @@ func (st *state) flush(parent ast.Node) {
 	for k := len(founds) - 1; k >= 0; k-- {
 		f := founds[k]
 		lastNode := items[f.last].node
-		if it := items[f.last]; !it.str && f.end < it.end {
-			splitText(parent, lastNode.(*ast.Text), f.end-it.start)
+		if it := items[f.last]; !it.str {
+			// Split at the end of the mention, and also when the mention
+			// ends the line, so that the line break (a <br> or newline)
+			// stays outside the link.
+			if t := lastNode.(*ast.Text); f.end < it.end || t.SoftLineBreak() || t.HardLineBreak() {
+				splitText(parent, t, f.end-it.start)
+			}
 		}
 		firstNode := items[f.first].node
 		if it := items[f.first]; !it.str && f.start > it.start {

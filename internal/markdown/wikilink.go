@@ -56,6 +56,7 @@ func (st *state) wikilink(n *wikilink.Node) {
 	if target == "" {
 		if frag != "" {
 			w.Href = sentinel(sentinelFrag, frag)
+			relabel(st.src, w, n, strings.TrimSpace(string(n.Fragment)), nil)
 		}
 		return
 	}
@@ -76,6 +77,7 @@ func (st *state) wikilink(n *wikilink.Node) {
 		}
 		return
 	}
+	relabel(st.src, w, n, target, ref)
 	p := string(util.URLEscape([]byte(ref.Path()), false))
 	if frag != "" {
 		p += "#" + string(util.URLEscape([]byte(frag), false))
@@ -84,6 +86,31 @@ func (st *state) wikilink(n *wikilink.Node) {
 	if ref.Kind == link.Entity {
 		st.occur(ref, blockOf(parent), w)
 	}
+}
+
+// relabel decides what an unlabelled wikilink shows. [[Name#part]] shows
+// "Name", not the fragment, and a target written as a slug
+// ([[kim-visits-russia-far-east]], [[entities/kim-jong-un]]) shows the
+// title or name it designates, since a slug is for the link, not the reader.
+// [[#part]] shows "part". A label the author wrote with | is always kept.
+func relabel(src []byte, w *wikiLink, n *wikilink.Node, target string, ref *link.Ref) {
+	written := string(n.Target)
+	if len(n.Fragment) > 0 {
+		written += "#" + string(n.Fragment)
+	}
+	t, ok := w.FirstChild().(*ast.Text)
+	if !ok || w.ChildCount() != 1 || strings.TrimSpace(string(t.Segment.Value(src))) != strings.TrimSpace(written) {
+		return // an explicit label
+	}
+	shown := target
+	if ref != nil && (strings.EqualFold(target, ref.Slug) || strings.Contains(target, "/")) {
+		shown = ref.Name
+	}
+	if shown == strings.TrimSpace(written) {
+		return
+	}
+	w.RemoveChildren(w)
+	w.AppendChild(w, ast.NewString([]byte(shown)))
 }
 
 // brokenWikilink reports an unresolved wikilink at the position of its
