@@ -113,6 +113,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		w.Abort()
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted after rendering: the user asked for nothing to change.
+		w.Abort()
+		return nil, err
+	}
 	stats, err := w.Commit()
 	if err != nil {
 		return nil, err
@@ -129,6 +134,14 @@ type Sink interface {
 // Render writes every page, the feed, the sitemap and every static file of s
 // to sink, rendering pages in parallel. It returns the number of pages.
 func Render(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink) (int, error) {
+	return renderSome(ctx, fsys, s, opts, sink, nil)
+}
+
+// renderSome is Render for the pages whose output file keep accepts (every
+// page when keep is nil); the other files of the site are always written.
+// It returns the number of pages rendered. Rebuild uses it to re-render only
+// the pages whose data changed.
+func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink, keep func(file string) bool) (int, error) {
 	tmpl, static, err := render.Layers(fsys, s.Config.Theme)
 	if err != nil {
 		return 0, err
@@ -144,7 +157,12 @@ func Render(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, 
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	var mu sync.Mutex
 	var diags diag.List
+	rendered := 0
 	for _, j := range jobs {
+		if keep != nil && !keep(j.File) {
+			continue
+		}
+		rendered++
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -182,6 +200,19 @@ func Render(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, 
 		return sink.WriteFile("sitemap.xml", buf.Bytes())
 	})
 	g.Go(func() error { return sink.WriteFile("assets/syntax.css", markdown.ChromaCSS()) })
+	g.Go(func() error {
+		// The search page's index: plain scripts beside search/index.html.
+		ix, err := render.SearchIndex(ctx, s)
+		if err != nil {
+			return err
+		}
+		for _, f := range ix.Files {
+			if err := sink.WriteFile("search/"+f.Name, f.Data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	g.Go(func() error { return copyStatic(fsys, s, static, sink) })
 	if err := g.Wait(); err != nil {
 		return 0, err
@@ -189,7 +220,7 @@ func Render(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, 
 	if len(diags) > 0 {
 		return 0, diags.Sort()
 	}
-	return len(jobs), nil
+	return rendered, nil
 }
 
 // copyStatic copies the theme's static files into assets/ (later layers

@@ -15,6 +15,7 @@ import (
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/wikilink"
 
+	"github.com/dossier-dev/dossier/internal/diag"
 	"github.com/dossier-dev/dossier/internal/link"
 )
 
@@ -103,6 +104,9 @@ func (c *Converter) Convert(doc Doc) Result {
 	if bytes.IndexByte(src, 0) >= 0 {
 		src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
 	}
+	if d := checkLimits(&doc, src); d != nil {
+		return Result{Sections: []Section{{Line: doc.BodyLine}}, Diags: diag.List{*d}}
+	}
 	st := newState(&doc, src)
 	pc := parser.NewContext()
 	pc.Set(stateKey, st)
@@ -161,11 +165,11 @@ type state struct {
 	src []byte
 	res Result
 
-	section int             // index into res.Sections of the section being walked; -1 in footnotes
-	ids     map[string]bool // heading ids given so far
-	byRef   map[refKey]int  // index into res.Mentions
-	firsts  []occurrence    // parallel to res.Mentions: the first occurrence
-	summary bool            // whether res.Summary has been taken
+	section int            // index into res.Sections of the section being walked; -1 in footnotes
+	ids     map[string]int // heading ids given so far: > 0 when taken
+	byRef   map[refKey]int // index into res.Mentions
+	firsts  []occurrence   // parallel to res.Mentions: the first occurrence
+	summary bool           // whether res.Summary has been taken
 
 	// Scratch space for mention matching, reused from run to run.
 	run     []ast.Node
@@ -190,7 +194,7 @@ func newState(doc *Doc, src []byte) *state {
 	st := &state{
 		doc:   doc,
 		src:   src,
-		ids:   map[string]bool{},
+		ids:   map[string]int{},
 		byRef: map[refKey]int{},
 	}
 	st.res.Sections = []Section{{Line: doc.BodyLine}}

@@ -91,12 +91,21 @@ func (st *state) unique(id string) string {
 		// Numbering fnref-2 would only give more footnote-shaped ids.
 		id = "h-" + id
 	}
-	cand := id
-	for i := 1; st.ids[cand]; i++ {
-		cand = id + "-" + strconv.Itoa(i)
+	if st.ids[id] == 0 {
+		st.ids[id] = 1
+		return id
 	}
-	st.ids[cand] = true
-	return cand
+	// st.ids[id] is the next number worth trying after id, so that a
+	// document with thousands of equal headings numbers them in linear
+	// time, not quadratic.
+	for i := st.ids[id]; ; i++ {
+		cand := id + "-" + strconv.Itoa(i)
+		if st.ids[cand] == 0 {
+			st.ids[id] = i + 1
+			st.ids[cand] = 1
+			return cand
+		}
+	}
 }
 
 // heading gives n its final id, opens a section for a top-level ## heading

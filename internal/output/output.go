@@ -1,10 +1,21 @@
 // Package output writes a build's files into its destination folder safely.
-// New and changed files are written into a staging folder beside the
-// destination while the build runs and moved into place only by Commit, so a
-// build that fails leaves the previous output untouched. Files whose bytes
-// did not change are never rewritten (their modification time stays). A
-// manifest records what Dossier wrote, so that stale files of earlier builds
-// are removed and files Dossier did not write are never touched.
+//
+// A build never edits the destination in place. Open creates a staging
+// folder beside the destination; WriteFile puts every file of the new build
+// there — a new or changed file is written, a file whose bytes did not
+// change is hard-linked from the destination, so that it keeps its inode
+// and modification time. Commit then replaces the whole destination with
+// the staging folder in one atomic rename (renameat2 RENAME_EXCHANGE on
+// Linux), so the destination is at every instant either the complete
+// previous output or the complete new one. A build that fails or is
+// interrupted before that rename leaves the previous output byte for byte
+// as it was, and one killed at any instant leaves at worst a hidden staging
+// folder that the next build removes.
+//
+// A manifest records what Dossier wrote. Files that an earlier build wrote
+// and this one does not are stale: they are simply not carried into the new
+// tree. A file Dossier did not write is never deleted: Open refuses a
+// destination that holds one, and Commit checks again just before the swap.
 package output
 
 import (
@@ -12,18 +23,23 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // ManifestName is the file in the destination that lists what Dossier wrote.
 const ManifestName = ".dossier-manifest"
+
+// manifestHeader is the first line of every manifest.
+const manifestHeader = "# Files written by Dossier. Dossier removes and replaces only these.\n"
 
 // Stats counts what a commit did.
 type Stats struct {
@@ -36,19 +52,27 @@ type Stats struct {
 // Writer stages the files of one build. WriteFile may be called from many
 // goroutines; Commit and Abort from one, after all writes.
 type Writer struct {
-	dest  string
-	stage string
-	prev  map[string]bool // the previous manifest
+	dest   string // absolute, symbolic links resolved
+	shown  string // the destination as the user named it, for messages
+	stage  string
+	prev   map[string]bool // the previous manifest
+	exists bool            // the destination existed when the build began
 
-	mu      sync.Mutex
-	files   map[string]bool // every file of this build
-	changed []string        // files staged because they are new or differ
-	stats   Stats
+	// exchange swaps two folders atomically; a field so that tests can
+	// take the path of systems that cannot.
+	exchange func(a, b string) error
+
+	mu    sync.Mutex
+	files map[string]bool // every file of this build
+	stats Stats
+	done  bool
 }
 
 // Open prepares a build into dest for a site whose source folder is src.
 // It refuses a destination that is the file-system root or the home folder,
-// that is or contains the source, or that holds files Dossier did not write.
+// that is or contains the source, that is not a folder, or that holds files
+// Dossier did not write. It also finishes what an earlier build that was
+// killed left behind (see the package documentation).
 func Open(dest, src string) (*Writer, error) {
 	absDest, err := filepath.Abs(dest)
 	if err != nil {
@@ -68,29 +92,127 @@ func Open(dest, src string) (*Writer, error) {
 	if absDest == absSrc || within(absSrc, absDest) {
 		return nil, fmt.Errorf("refusing to build into %s: it holds the site's source; choose a folder inside it such as public/", dest)
 	}
-	w := &Writer{dest: absDest, prev: map[string]bool{}, files: map[string]bool{}}
+	w := &Writer{dest: absDest, shown: dest, prev: map[string]bool{}, files: map[string]bool{}, exchange: exchange}
+	if err := w.recover(); err != nil {
+		return nil, err
+	}
+	st, err := os.Lstat(absDest)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("inspect destination %s: %w", dest, err)
+	case !st.IsDir():
+		return nil, fmt.Errorf("refusing to build into %s: it is a file, not a folder; remove it or choose another destination with -d", dest)
+	default:
+		w.exists = true
+	}
 	if err := w.readManifest(); err != nil {
 		return nil, err
 	}
-	if foreign, err := w.foreignFiles(); err != nil {
+	if err := w.refuseForeign(); err != nil {
 		return nil, err
-	} else if len(foreign) > 0 {
-		more := ""
-		if len(foreign) > 5 {
-			more = fmt.Sprintf(" and %d more", len(foreign)-5)
-			foreign = foreign[:5]
-		}
-		return nil, fmt.Errorf("refusing to build into %s: it holds files Dossier did not write (%s%s); "+
-			"move files you want published into the site's static/ folder, or build into an empty folder", dest, strings.Join(foreign, ", "), more)
 	}
 	if err := os.MkdirAll(filepath.Dir(absDest), 0o755); err != nil {
 		return nil, fmt.Errorf("create destination: %w", err)
 	}
-	w.stage, err = os.MkdirTemp(filepath.Dir(absDest), "."+filepath.Base(absDest)+".dossier-stage-")
+	w.stage, err = os.MkdirTemp(filepath.Dir(absDest), w.tempPrefix("new"))
 	if err != nil {
+		return nil, fmt.Errorf("create staging folder beside %s: %w", dest, err)
+	}
+	// The staging folder becomes the destination: give it the
+	// destination's permissions (MkdirTemp makes it private) and, where
+	// allowed, its owner.
+	mode := fs.FileMode(0o755)
+	if st != nil && w.exists {
+		mode = st.Mode().Perm()
+		chownLike(w.stage, st)
+	}
+	if err := os.Chmod(w.stage, mode); err != nil {
+		w.Abort()
 		return nil, fmt.Errorf("create staging folder: %w", err)
 	}
 	return w, nil
+}
+
+// Dir returns the absolute destination folder.
+func (w *Writer) Dir() string { return w.dest }
+
+// tempPrefix names the hidden folders of a build beside the destination:
+// .public.dossier-new-<pid>- for the tree being built and
+// .public.dossier-old-<pid>- for the previous tree on its way out. The
+// process id tells a leftover of a dead build from a running one.
+func (w *Writer) tempPrefix(kind string) string {
+	return "." + filepath.Base(w.dest) + ".dossier-" + kind + "-" + strconv.Itoa(os.Getpid()) + "-"
+}
+
+// leftover is a hidden build folder found beside the destination.
+type leftover struct {
+	path string
+	kind string // "new" or "old"
+	pid  int
+}
+
+// leftovers lists the hidden build folders beside the destination.
+func (w *Writer) leftovers() ([]leftover, error) {
+	entries, err := os.ReadDir(filepath.Dir(w.dest))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inspect the folder of %s: %w", w.shown, err)
+	}
+	base := "." + filepath.Base(w.dest) + ".dossier-"
+	var out []leftover
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), base)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		kind, rest, _ := strings.Cut(rest, "-")
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if (kind != "new" && kind != "old") || err != nil {
+			continue
+		}
+		out = append(out, leftover{filepath.Join(filepath.Dir(w.dest), e.Name()), kind, pid})
+	}
+	return out, nil
+}
+
+// recover deals with the hidden folders of earlier builds. One of a build
+// that is still running means two builds want the same destination, which
+// is refused. Those of builds that died are removed, except that when the
+// destination itself is missing because a build died between the two
+// renames of a non-atomic swap, the previous tree is put back first.
+func (w *Writer) recover() error {
+	found, err := w.leftovers()
+	if err != nil {
+		return err
+	}
+	for _, l := range found {
+		if l.pid != os.Getpid() && alive(l.pid) {
+			return fmt.Errorf("refusing to build into %s: another dossier build (process %d) is writing it; wait for it to finish", w.shown, l.pid)
+		}
+		if l.pid == os.Getpid() {
+			return fmt.Errorf("refusing to build into %s: this process is already building into it", w.shown)
+		}
+	}
+	if _, err := os.Lstat(w.dest); errors.Is(err, fs.ErrNotExist) {
+		for _, l := range found {
+			if l.kind == "old" {
+				if err := os.Rename(l.path, w.dest); err != nil {
+					return fmt.Errorf("restore the previous output of %s from %s: %w", w.shown, l.path, err)
+				}
+				break
+			}
+		}
+	}
+	for _, l := range found {
+		if err := os.RemoveAll(l.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove %s, left by an interrupted build: %w", l.path, err)
+		}
+	}
+	return nil
 }
 
 // realPath resolves symbolic links where the path exists, so that a
@@ -105,7 +227,7 @@ func realPath(p string) string {
 // within reports whether p is inside dir.
 func within(p, dir string) bool {
 	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != "." && !strings.HasPrefix(rel, "..")
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func (w *Writer) readManifest() error {
@@ -123,14 +245,37 @@ func (w *Writer) readManifest() error {
 			w.prev[line] = true
 		}
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read manifest: %w", err)
+	}
+	return nil
 }
 
-// foreignFiles lists files in the destination that no manifest accounts for.
-func (w *Writer) foreignFiles() ([]string, error) {
+// refuseForeign returns an error naming the files in the destination that
+// no manifest accounts for.
+func (w *Writer) refuseForeign() error {
+	foreign, err := foreignFiles(w.dest, w.prev)
+	if err != nil {
+		return err
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	more := ""
+	if len(foreign) > 5 {
+		more = fmt.Sprintf(" and %d more", len(foreign)-5)
+		foreign = foreign[:5]
+	}
+	return fmt.Errorf("refusing to build into %s: it holds files Dossier did not write (%s%s); "+
+		"move files you want published into the site's static/ folder, or build into an empty folder", w.shown, strings.Join(foreign, ", "), more)
+}
+
+// foreignFiles lists what is in dir that the manifest known does not
+// account for: files, links and anything else that is not a folder.
+func foreignFiles(dir string, known map[string]bool) ([]string, error) {
 	var out []string
-	err := filepath.WalkDir(w.dest, func(p string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) && p == w.dest {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == dir {
 			return fs.SkipAll
 		}
 		if err != nil {
@@ -139,9 +284,9 @@ func (w *Writer) foreignFiles() ([]string, error) {
 		if d.IsDir() {
 			return nil
 		}
-		rel, _ := filepath.Rel(w.dest, p)
+		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
-		if rel != ManifestName && !w.prev[rel] {
+		if rel != ManifestName && !known[rel] {
 			out = append(out, rel)
 		}
 		return nil
@@ -154,30 +299,61 @@ func (w *Writer) foreignFiles() ([]string, error) {
 }
 
 // WriteFile records rel (a slash path) as part of the output with contents
-// data. Unchanged files are not written at all.
+// data. A file whose bytes are already in the destination is not written:
+// it is linked into the new tree and keeps its modification time.
 func (w *Writer) WriteFile(rel string, data []byte) error {
 	if err := w.claim(rel); err != nil {
 		return err
-	}
-	if same(filepath.Join(w.dest, filepath.FromSlash(rel)), data) {
-		w.mu.Lock()
-		w.stats.Unchanged++
-		w.mu.Unlock()
-		return nil
 	}
 	p := filepath.Join(w.stage, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
+	old := filepath.Join(w.dest, filepath.FromSlash(rel))
+	if w.prev[rel] && same(old, data) && keep(old, p) == nil {
+		w.mu.Lock()
+		w.stats.Unchanged++
+		w.mu.Unlock()
+		return nil
+	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	w.mu.Lock()
-	w.changed = append(w.changed, rel)
 	w.stats.Written++
 	w.stats.Bytes += int64(len(data))
 	w.mu.Unlock()
 	return nil
+}
+
+// keep puts the unchanged file old into the new tree at p: as a hard link,
+// which is the same file with the same modification time, or, where the
+// file system has no hard links, as a copy given the same time.
+func keep(old, p string) error {
+	if err := os.Link(old, p); err == nil {
+		return nil
+	}
+	src, err := os.Open(old)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	st, err := src.Stat()
+	if err != nil {
+		return err
+	}
+	dst, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	if err := dst.Close(); err != nil {
+		return err
+	}
+	return os.Chtimes(p, st.ModTime(), st.ModTime())
 }
 
 // CopyFile records rel as a copy of name in fsys.
@@ -189,10 +365,12 @@ func (w *Writer) CopyFile(rel string, fsys fs.FS, name string) error {
 	return w.WriteFile(rel, data)
 }
 
-// claim makes sure no two outputs of a build want the same file, and that
-// rel cannot leave the destination.
+// claim makes sure no two outputs of a build want the same file, that no
+// output wants a file where another wants a folder, and that rel cannot
+// leave the destination.
 func (w *Writer) claim(rel string) error {
-	if rel == "" || path.IsAbs(rel) || path.Clean(rel) != rel || strings.HasPrefix(rel, "../") || rel == ".." || rel == ManifestName {
+	if rel == "" || rel == "." || path.IsAbs(rel) || path.Clean(rel) != rel || strings.HasPrefix(rel, "../") || rel == ".." ||
+		rel == ManifestName || strings.ContainsAny(rel, "\\\x00") {
 		return fmt.Errorf("write %q: not a file path inside the destination", rel)
 	}
 	w.mu.Lock()
@@ -200,13 +378,18 @@ func (w *Writer) claim(rel string) error {
 	if w.files[rel] {
 		return fmt.Errorf("write %s: two parts of the site want to write this file (a page and a static file with the same path?)", rel)
 	}
+	for dir := path.Dir(rel); dir != "."; dir = path.Dir(dir) {
+		if w.files[dir] {
+			return fmt.Errorf("write %s: %s is already a file of the site, so it cannot also be a folder", rel, dir)
+		}
+	}
 	w.files[rel] = true
 	return nil
 }
 
-// same reports whether the file at p holds exactly data.
+// same reports whether the regular file at p holds exactly data.
 func same(p string, data []byte) bool {
-	st, err := os.Stat(p)
+	st, err := os.Lstat(p)
 	if err != nil || !st.Mode().IsRegular() || st.Size() != int64(len(data)) {
 		return false
 	}
@@ -214,52 +397,126 @@ func same(p string, data []byte) bool {
 	return err == nil && bytes.Equal(old, data)
 }
 
-// Commit moves the staged files into the destination, removes files that an
-// earlier build wrote and this one did not, and writes the new manifest.
+// Commit makes the staged tree the destination. Files an earlier build
+// wrote and this one did not are left behind with the previous tree, which
+// is then removed. On an error before the swap the destination is as it
+// was; Commit never leaves the staging folder behind.
 func (w *Writer) Commit() (Stats, error) {
-	defer os.RemoveAll(w.stage)
-	if err := os.MkdirAll(w.dest, 0o755); err != nil {
-		return w.stats, fmt.Errorf("create destination: %w", err)
+	if w.done {
+		return w.stats, errors.New("commit: the build was already committed or aborted")
 	}
-	slices.Sort(w.changed)
-	for _, rel := range w.changed {
-		to := filepath.Join(w.dest, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-			return w.stats, fmt.Errorf("install %s: %w", rel, err)
-		}
-		// A folder in the way (an old page folder that is now a file) can
-		// only be one Dossier wrote, since foreign files were refused.
-		if st, err := os.Lstat(to); err == nil && st.IsDir() {
-			os.RemoveAll(to)
-		}
-		if err := os.Rename(filepath.Join(w.stage, filepath.FromSlash(rel)), to); err != nil {
-			return w.stats, fmt.Errorf("install %s: %w", rel, err)
-		}
-	}
-	var stale []string
-	for rel := range w.prev {
-		if !w.files[rel] {
-			stale = append(stale, rel)
-		}
-	}
-	slices.Sort(stale)
-	for _, rel := range stale {
-		p := filepath.Join(w.dest, filepath.FromSlash(rel))
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return w.stats, fmt.Errorf("remove stale %s: %w", rel, err)
-		}
-		w.stats.Removed++
-		// Remove folders the stale file leaves empty, up to the destination.
-		for dir := filepath.Dir(p); dir != w.dest && within(dir, w.dest); dir = filepath.Dir(dir) {
-			if os.Remove(dir) != nil {
-				break
-			}
-		}
-	}
-	if err := w.writeManifest(); err != nil {
+	w.done = true
+	if err := w.commit(); err != nil {
+		os.RemoveAll(w.stage)
 		return w.stats, err
 	}
 	return w.stats, nil
+}
+
+func (w *Writer) commit() error {
+	if err := w.writeManifest(); err != nil {
+		return err
+	}
+	for rel := range w.prev {
+		if !w.files[rel] {
+			if _, err := os.Lstat(filepath.Join(w.dest, filepath.FromSlash(rel))); err == nil {
+				w.stats.Removed++
+			}
+		}
+	}
+	// Someone may have put a file into the destination while the build ran;
+	// the swap would hide it, so stop while nothing has changed yet.
+	if err := w.refuseForeign(); err != nil {
+		return err
+	}
+	if !w.exists {
+		if err := os.Rename(w.stage, w.dest); err != nil {
+			return w.swapError(err)
+		}
+		return nil
+	}
+	retired, err := w.swap()
+	if err != nil {
+		return err
+	}
+	return w.retire(retired)
+}
+
+// swap exchanges the staged tree and the destination and returns where the
+// previous tree now is. Where the system can exchange two folders
+// atomically (Linux), that is one step. Elsewhere the destination is first
+// renamed aside and the staged tree renamed into its place; a build killed
+// between the two is repaired by the next Open, which finds the previous
+// tree aside and the destination missing, and puts it back.
+func (w *Writer) swap() (string, error) {
+	err := w.exchange(w.stage, w.dest)
+	if err == nil {
+		return w.stage, nil
+	}
+	if !errors.Is(err, errExchangeUnsupported) {
+		return "", w.swapError(err)
+	}
+	old, err := os.MkdirTemp(filepath.Dir(w.dest), w.tempPrefix("old"))
+	if err != nil {
+		return "", fmt.Errorf("replace %s: %w", w.shown, err)
+	}
+	if err := os.Remove(old); err != nil {
+		return "", fmt.Errorf("replace %s: %w", w.shown, err)
+	}
+	if err := os.Rename(w.dest, old); err != nil {
+		return "", w.swapError(err)
+	}
+	if err := os.Rename(w.stage, w.dest); err != nil {
+		if rerr := os.Rename(old, w.dest); rerr != nil {
+			return "", fmt.Errorf("replace %s: %w; the previous output is in %s: rename it back (%v)", w.shown, err, old, rerr)
+		}
+		return "", w.swapError(err)
+	}
+	return old, nil
+}
+
+// swapError explains a failed swap. A destination that is a mount point
+// cannot be renamed; the user can build into a folder inside it.
+func (w *Writer) swapError(err error) error {
+	if errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EBUSY) {
+		return fmt.Errorf("cannot replace %s: it is a mount point or on another file system than the folder around it, "+
+			"so it cannot be swapped in one step; build into a folder inside it, such as -d %s", w.shown, filepath.Join(w.shown, "site"))
+	}
+	return fmt.Errorf("replace %s: %w", w.shown, err)
+}
+
+// retire removes the previous tree, now at dir, file by file: only files
+// its manifest lists, the manifest itself and the folders they leave
+// empty. Anything else (a file someone put into the destination during the
+// swap) is moved into the new destination, or, if Dossier wrote a file of
+// that name, left in dir and reported.
+func (w *Writer) retire(dir string) error {
+	for rel := range w.prev {
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(rel))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove the previous output: %w", err)
+		}
+	}
+	os.Remove(filepath.Join(dir, ManifestName))
+	rest, err := foreignFiles(dir, nil)
+	if err != nil {
+		return err
+	}
+	var stuck []string
+	for _, rel := range rest {
+		from := filepath.Join(dir, filepath.FromSlash(rel))
+		to := filepath.Join(w.dest, filepath.FromSlash(rel))
+		if _, err := os.Lstat(to); err == nil || os.MkdirAll(filepath.Dir(to), 0o755) != nil || os.Rename(from, to) != nil {
+			stuck = append(stuck, rel)
+		}
+	}
+	if len(stuck) > 0 {
+		return fmt.Errorf("files appeared in %s while Dossier replaced it (%s); they are kept in %s: move them where they belong",
+			w.shown, strings.Join(stuck, ", "), dir)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("remove the previous output: %w", err)
+	}
+	return nil
 }
 
 func (w *Writer) writeManifest() error {
@@ -269,20 +526,17 @@ func (w *Writer) writeManifest() error {
 	}
 	slices.Sort(names)
 	var buf bytes.Buffer
-	buf.WriteString("# Files written by Dossier. Dossier removes and replaces only these.\n")
+	buf.WriteString(manifestHeader)
 	for _, n := range names {
 		buf.WriteString(n)
 		buf.WriteByte('\n')
 	}
-	p := filepath.Join(w.dest, ManifestName)
-	if same(p, buf.Bytes()) {
+	p := filepath.Join(w.stage, ManifestName)
+	old := filepath.Join(w.dest, ManifestName)
+	if same(old, buf.Bytes()) && keep(old, p) == nil {
 		return nil
 	}
-	tmp := filepath.Join(w.stage, ManifestName)
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil
@@ -290,5 +544,10 @@ func (w *Writer) writeManifest() error {
 
 // Abort discards everything staged; the destination stays as it was.
 func (w *Writer) Abort() {
+	w.done = true
 	os.RemoveAll(w.stage)
 }
+
+// errExchangeUnsupported means the system cannot swap two folders in one
+// step.
+var errExchangeUnsupported = errors.New("atomic exchange of folders not supported")

@@ -19,7 +19,14 @@ import (
 var PageTemplates = []string{
 	"home.html", "briefings.html", "briefing.html", "topics.html", "topic.html",
 	"entities.html", "entity.html", "timeline.html", "page.html", "404.html",
+	"search.html", "graph.html",
 }
+
+// BookTemplate is the template of the briefing book that `dossier pdf
+// --book` prints. It is loaded with the page templates, so that a broken
+// override is found by every build, but it is not a page of the site: Plan
+// has no job for it.
+const BookTemplate = "book.html"
 
 var commonTemplates = []string{"base.html", "partials.html"}
 
@@ -93,7 +100,7 @@ func Load(layers []Layer) (*Renderer, error) {
 	if diags.HasErrors() {
 		return nil, diags.Err()
 	}
-	for _, name := range PageTemplates {
+	for _, name := range append(PageTemplates[:len(PageTemplates):len(PageTemplates)], BookTemplate) {
 		text, err := read(name)
 		if err != nil {
 			return nil, err

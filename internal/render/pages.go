@@ -83,6 +83,10 @@ func Plan(s *site.Site, opts Options) []Job {
 	for _, d := range s.Pages {
 		add(PathOf(d)+"index.html", func() *Page { return pb.doc(d) })
 	}
+
+	// Search and the entity graph: see search.go and graph.go.
+	add("search/index.html", pb.search)
+	add("entities/graph/index.html", pb.entityGraph)
 	return jobs
 }
 
@@ -187,6 +191,9 @@ func (pb *planner) entity(e *site.Entity, n, size int) *Page {
 	p.Entity = &EntityView{E: e, Body: pb.sections(p, e.Content.Sections, own),
 		Appearances: page(e.Appearances, n, size), Related: e.Related[:min(relatedMax, len(e.Related))]}
 	p.Pager = pb.pager(p, PathOf(e), n, size, len(e.Appearances))
+	if n == 1 {
+		p.Graph = egoGraph(p, e)
+	}
 	return p
 }
 

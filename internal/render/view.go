@@ -16,7 +16,8 @@ import (
 type Page struct {
 	Site *SiteInfo
 	// Kind is one of home, briefings, briefing, topics, topic, entities,
-	// entity, timeline, page, 404.
+	// entity, timeline, page, 404, search, graph; and book for the
+	// briefing book that `dossier pdf --book` prints.
 	Kind string
 	// Title is the page's own title ("" on the home page).
 	Title string
@@ -40,6 +41,9 @@ type Page struct {
 	Groups   []site.EntityGroup // entities (every entity, by type then name)
 	Entity   *EntityView        // entity
 	Doc      *DocView           // page
+	Search   *SearchView        // search (see search.go)
+	Graph    *GraphView         // graph; on an entity's first page, its neighbourhood (see graph.go)
+	Book     *BookView          // book (only for `dossier pdf --book`)
 
 	// Pager is set on topic and entity pages; it has one page when the
 	// content fits (see Pager.Many).

@@ -114,58 +114,83 @@ func (s *Site) Assemble() {
 	s.relate()
 }
 
-// relate finds, for each briefing, the briefings that share the most
-// entities and topics with it. A shared name counts for more the fewer
-// briefings carry it (inverse document frequency), so two briefings that
-// both mention a minor official are closer than two that both mention a
-// country every briefing names.
+// relate finds, for each briefing, the RelatedLimit briefings that share
+// the most entities and topics with it. A shared name counts for more the
+// fewer briefings carry it (inverse document frequency, log(1 + n/df)), so
+// two briefings that both mention a minor official are closer than two
+// that both mention a country every briefing names; a shared topic counts
+// half as much as an entity as rare, since topics are broad. Ties go to the
+// newer briefing. Each result keeps the shared names that say most about
+// why, rarest first.
+//
+// Scores are summed in dense slices indexed by briefing, not in maps: a
+// name that most briefings carry makes the work quadratic in its count,
+// which at ten thousand briefings must stay cheap.
 func (s *Site) relate() {
-	n := float64(len(s.Briefings))
-	postings := map[any][]*Briefing{}
-	for _, b := range s.Briefings {
+	n := len(s.Briefings)
+	type key struct {
+		e *Entity
+		t *Topic
+	}
+	postings := map[key][]int{} // key → indexes into s.Briefings, ascending
+	keys := make([][]key, n)    // briefing index → its keys: entities, then topics
+	for i, b := range s.Briefings {
 		for _, e := range b.Entities {
-			postings[e] = append(postings[e], b)
+			k := key{e: e}
+			postings[k] = append(postings[k], i)
+			keys[i] = append(keys[i], k)
 		}
 		for _, t := range b.Topics {
-			postings[t] = append(postings[t], b)
+			k := key{t: t}
+			postings[k] = append(postings[k], i)
+			keys[i] = append(keys[i], k)
 		}
 	}
-	weight := func(k any) float64 {
-		w := math.Log(1 + n/float64(len(postings[k])))
-		if _, ok := k.(*Topic); ok {
-			w /= 2 // topics are broad: an entity in common says more
+	weight := func(k key) float64 {
+		w := math.Log(1 + float64(n)/float64(len(postings[k])))
+		if k.t != nil {
+			w /= 2
 		}
 		return w
 	}
-	for _, b := range s.Briefings {
-		scores := map[*Briefing]float64{}
-		shared := map[*Briefing][]weighted{}
-		keys := make([]any, 0, len(b.Entities)+len(b.Topics))
-		for _, e := range b.Entities {
-			keys = append(keys, e)
+	name := func(k key) string {
+		if k.e != nil {
+			return k.e.Name
 		}
-		for _, t := range b.Topics {
-			keys = append(keys, t)
-		}
-		for _, k := range keys {
+		return k.t.Title
+	}
+
+	scores := make([]float64, n)
+	var touched []int
+	for i, b := range s.Briefings {
+		touched = touched[:0]
+		for _, k := range keys[i] {
 			w := weight(k)
 			for _, o := range postings[k] {
-				if o == b {
+				if o == i {
 					continue
 				}
+				if scores[o] == 0 {
+					touched = append(touched, o)
+				}
 				scores[o] += w
-				shared[o] = append(shared[o], weighted{nameOf(k), w})
 			}
 		}
+		// s.Briefings is in compareBriefings order, so on equal scores the
+		// lower index is the newer briefing.
+		slices.SortFunc(touched, func(x, y int) int { return cmp.Or(cmp.Compare(scores[y], scores[x]), cmp.Compare(x, y)) })
 		b.Related = b.Related[:0]
-		for o, sc := range scores {
-			b.Related = append(b.Related, &Related{Briefing: o, Score: sc, Shared: telling(shared[o])})
+		for _, o := range touched[:min(RelatedLimit, len(touched))] {
+			var shared []weighted
+			for _, k := range keys[i] {
+				if slices.Contains(keys[o], k) {
+					shared = append(shared, weighted{name(k), weight(k)})
+				}
+			}
+			b.Related = append(b.Related, &Related{Briefing: s.Briefings[o], Score: scores[o], Shared: telling(shared)})
 		}
-		slices.SortFunc(b.Related, func(x, y *Related) int {
-			return cmp.Or(cmp.Compare(y.Score, x.Score), compareBriefings(x.Briefing, y.Briefing))
-		})
-		if len(b.Related) > RelatedLimit {
-			b.Related = b.Related[:RelatedLimit]
+		for _, o := range touched {
+			scores[o] = 0
 		}
 	}
 }
@@ -180,24 +205,20 @@ type weighted struct {
 }
 
 // telling returns the names that say most about why two briefings are
-// related: the rarest first, at most sharedShown of them.
+// related: the rarest first, each name once (an entity and a topic may
+// share one), at most sharedShown of them.
 func telling(ws []weighted) []string {
 	slices.SortFunc(ws, func(a, b weighted) int { return cmp.Or(cmp.Compare(b.w, a.w), compareFold(a.name, b.name)) })
 	out := make([]string, 0, min(len(ws), sharedShown))
-	for _, w := range ws[:min(len(ws), sharedShown)] {
-		out = append(out, w.name)
+	for _, w := range ws {
+		if len(out) == sharedShown {
+			break
+		}
+		if !slices.Contains(out, w.name) {
+			out = append(out, w.name)
+		}
 	}
 	return out
-}
-
-func nameOf(k any) string {
-	switch v := k.(type) {
-	case *Entity:
-		return v.Name
-	case *Topic:
-		return v.Title
-	}
-	return ""
 }
 
 func inc[K, V comparable](m map[K]map[V]int, k K, v V) {

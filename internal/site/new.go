@@ -15,6 +15,10 @@ import (
 // (served at /<slug>/) must not take.
 var reservedSlugs = []string{"assets", "briefings", "entities", "page", "search", "timeline", "topics"}
 
+// graphSlug is the folder of the entity graph, entities/graph/, which no
+// entity may take.
+const graphSlug = "graph"
+
 // EntityTypes are the entity types of SPEC §3, in the order pages list them.
 var EntityTypes = []string{"person", "organization", "place", "event", "equipment", "other"}
 
@@ -57,6 +61,12 @@ func New(cfg config.Config, files []*source.File) (*Site, diag.List) {
 	}
 	checkSlugs(&diags, byPath, "briefing", s.Briefings, func(b *Briefing) (string, string) { return b.Slug, b.Path })
 	checkSlugs(&diags, byPath, "entity", s.Entities, func(e *Entity) (string, string) { return e.Slug, e.Path })
+	for _, e := range s.Entities {
+		if e.Slug == graphSlug {
+			p := byPath[e.Path].PosOf("slug")
+			diags.Errorf(e.Path, p.Line, p.Col, "entity slug %q is taken by the entity graph at entities/%s/; set another slug", graphSlug, graphSlug)
+		}
+	}
 	checkSlugs(&diags, byPath, "topic", s.Topics, func(t *Topic) (string, string) { return t.Slug, t.Path })
 	checkSlugs(&diags, byPath, "page", s.Pages, func(p *Page) (string, string) { return p.Slug, p.Path })
 
@@ -69,6 +79,11 @@ func New(cfg config.Config, files []*source.File) (*Site, diag.List) {
 			if err != "" {
 				p := f.PosOf("entities")
 				diags.Errorf(b.Path, p.Line, p.Col, "entities: %s", err)
+				continue
+			}
+			if e == nil && source.Slugify(name) == graphSlug {
+				p := f.PosOf("entities")
+				diags.Errorf(b.Path, p.Line, p.Col, "entities: %q would make a page at entities/%s/, which the entity graph takes; name another entity", name, graphSlug)
 				continue
 			}
 			if e == nil {

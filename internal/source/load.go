@@ -207,7 +207,7 @@ func walkFolder(fsys fs.FS, dir string, kind Kind) (*candidate, diag.List) {
 	info, err := fs.Stat(fsys, index)
 	bundle := err == nil && !info.IsDir()
 	kindDir := path.Dir(dir)
-	layout := "a " + kind.String() + " is " + kindDir + "/NAME.md or " + kindDir + "/NAME/index.md"
+	layout := article(kind) + " is " + kindDir + "/NAME.md or " + kindDir + "/NAME/index.md"
 
 	var assets, stray []string
 	walkErr := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -282,6 +282,10 @@ func decodeFile(c candidate, data []byte) (*File, diag.List) {
 	parts, ok := splitFront(data)
 	if !ok {
 		diags.Errorf(c.path, 1, 1, "front matter opened with %s on line 1 is never closed", parts.format.fence())
+		return nil, diags
+	}
+	if d := checkFrontLimits(c.path, parts.format, parts.front, 1); d.HasErrors() {
+		diags.Merge(d)
 		return nil, diags
 	}
 	vals, pos, d := decodeFront(c.path, parts.format, parts.front, 1)

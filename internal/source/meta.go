@@ -59,6 +59,8 @@ func describe(v any) string {
 		return "a number"
 	case []any:
 		return "a list"
+	case []byte:
+		return "binary data"
 	case map[string]any, map[any]any:
 		return "a map"
 	case time.Time, toml.LocalDate, toml.LocalDateTime:

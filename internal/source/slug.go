@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Slugify turns s into the last segment of a URL: lower case, letters and
@@ -27,8 +28,22 @@ func Slugify(s string) string {
 		}
 		pending = true
 	}
-	return b.String()
+	slug := b.String()
+	if len(slug) > maxSlugBytes {
+		// A slug names a folder: file systems refuse names over 255
+		// bytes. Cut at a character boundary and drop a dangling '-'.
+		cut := maxSlugBytes
+		for cut > 0 && !utf8.RuneStart(slug[cut]) {
+			cut--
+		}
+		slug = strings.TrimRight(slug[:cut], "-")
+	}
+	return slug
 }
+
+// maxSlugBytes bounds a slug well below the 255 bytes that file systems
+// allow in one file name.
+const maxSlugBytes = 200
 
 // datePrefix is the YYYY-MM-DD- that file names often start with to keep
 // briefings in date order in a file listing; it is not part of the slug.
@@ -47,6 +62,16 @@ func slugFromName(name string) string {
 func checkSlug(s string) (string, error) {
 	if strings.ContainsAny(s, "/\\\x00") || s == "." || s == ".." || strings.HasPrefix(s, ".") || isWindowsAbs(s) {
 		return "", fmt.Errorf("slug %q would leave its folder", s)
+	}
+	if len(s) > maxSlugBytes {
+		short := s
+		for i := range s {
+			if i > 40 {
+				short = s[:i] + "…"
+				break
+			}
+		}
+		return "", fmt.Errorf("slug %q is %d bytes long, more than the limit of %d", short, len(s), maxSlugBytes)
 	}
 	slug := Slugify(s)
 	if slug == "" {

@@ -1,0 +1,327 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dossier-dev/dossier/internal/config"
+	"github.com/dossier-dev/dossier/internal/diag"
+	"github.com/dossier-dev/dossier/internal/render"
+	"github.com/dossier-dev/dossier/internal/site"
+	"github.com/dossier-dev/dossier/internal/source"
+)
+
+// SessionOptions configure a Session.
+type SessionOptions struct {
+	Drafts  bool    // include drafts
+	BaseURL *string // overrides baseURL when set
+	Offline bool    // link index.html files (also set by offline = true)
+	Live    bool    // pages are served by `dossier serve` (render.Options.Live)
+}
+
+// Changes say what changed on disk since the last Rebuild.
+type Changes struct {
+	// Paths are slash-separated and relative to the site root; a folder
+	// stands for everything inside it.
+	Paths []string
+	// All asks for everything to be read and rendered again, as after a
+	// watcher lost events.
+	All bool
+}
+
+// Update is the outcome of a successful Rebuild.
+type Update struct {
+	Site *site.Site
+	// Files is the whole built site, by slash path relative to the site
+	// root. The map and its slices are never modified afterwards.
+	Files map[string][]byte
+	// Pages is the number of pages of the site.
+	Pages int
+	// Rendered lists the pages this build rendered, sorted.
+	Rendered []string
+	// Changed lists the files that are new or whose bytes changed, and
+	// Removed those of the previous build that are gone; both sorted.
+	Changed, Removed []string
+	Warnings         diag.List
+	Elapsed          time.Duration
+	// Phases say where the time went, in order.
+	Phases []Phase
+}
+
+// Phase is one step of a rebuild and how long it took.
+type Phase struct {
+	Name    string // read, model, convert, assemble, digest, render
+	Elapsed time.Duration
+}
+
+// Session builds one site again and again in memory, redoing only what a
+// change needs; `dossier serve` keeps one. It remembers every content file
+// as decoded (source.Load reads only the changed ones again), every
+// Markdown conversion (redone only when the document or a name it may link
+// changed), and a digest of the data each page shows, so that only pages
+// whose data changed are rendered again. The outcome is always the site a
+// full build would write, byte for byte. A Session is not safe for
+// concurrent use.
+type Session struct {
+	fsys fs.FS
+	opts SessionOptions
+	seed maphash.Seed
+
+	loaded   bool
+	cfg      config.Config
+	cfgDiags diag.List
+	tmplSum  uint64
+	units    map[string]*unitState // by unit path (see unitOf)
+	global   diag.List             // load diagnostics of no unit
+	list     []*source.File        // every unit's files by path; nil when units changed
+	conv     convCache
+
+	good *goodState // the last successful build
+}
+
+// unitState is what loading one unit gave.
+type unitState struct {
+	files []*source.File
+	diags diag.List
+}
+
+// goodState is what the last successful build made, and from what.
+type goodState struct {
+	key     string            // configuration, templates and render options
+	digests map[string]uint64 // by page file
+	files   map[string][]byte
+}
+
+// NewSession prepares builds of the site in fsys.
+func NewSession(fsys fs.FS, opts SessionOptions) *Session {
+	return &Session{fsys: fsys, opts: opts, seed: maphash.MakeSeed(), units: map[string]*unitState{}}
+}
+
+// Rebuild brings the site up to date with the changes (everything on the
+// first call) and returns the whole site. On failure it returns every
+// error (a diag.List for content and template errors) and keeps the last
+// good site for the next Rebuild to compare with.
+func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
+	start := time.Now()
+	var phases []Phase
+	mark := start
+	phase := func(name string) {
+		now := time.Now()
+		phases = append(phases, Phase{name, now.Sub(mark)})
+		mark = now
+	}
+	all := ch.All || !ss.loaded
+	readCfg, readTmpl, readAll := all, all, all
+	var units []string
+	for _, p := range ch.Paths {
+		p = path.Clean(strings.TrimPrefix(p, "/"))
+		top, _, _ := strings.Cut(p, "/")
+		switch top {
+		case config.FileName:
+			readCfg = true
+		case "content":
+			unit, whole := unitOf(p)
+			readAll = readAll || whole
+			if unit != "" && !slices.Contains(units, unit) {
+				units = append(units, unit)
+			}
+		case "templates", "themes":
+			readTmpl = true
+		}
+	}
+
+	if readCfg {
+		ss.cfg, ss.cfgDiags = config.Load(ss.fsys)
+		readTmpl = true // the theme may be another one
+	}
+	switch {
+	case readAll:
+		files, d := source.Load(ctx, ss.fsys, source.Options{Drafts: ss.opts.Drafts})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		ss.units, ss.global, ss.list = map[string]*unitState{}, nil, nil
+		partition(ss.units, files, d, &ss.global)
+	case len(units) > 0:
+		loaded, err := loadUnits(ctx, ss.fsys, units, ss.opts.Drafts)
+		if err != nil {
+			return nil, err
+		}
+		for p, us := range loaded {
+			if len(us.files) == 0 && len(us.diags) == 0 {
+				delete(ss.units, p)
+			} else {
+				ss.units[p] = us
+			}
+		}
+		ss.list = nil
+	}
+	if readTmpl {
+		ss.tmplSum = ss.templateSum()
+	}
+	ss.loaded = true
+	phase("read")
+
+	// From here on this is Load, with conversions remembered.
+	diags := slices.Clone(ss.cfgDiags)
+	diags.Merge(ss.global)
+	for _, us := range ss.units {
+		diags.Merge(us.diags)
+	}
+	s, d := site.New(ss.cfg, ss.files())
+	diags.Merge(d)
+	phase("model")
+	d, err := ss.convert(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	diags.Merge(d)
+	phase("convert")
+	if diags.HasErrors() {
+		return nil, diags.Sort().Errors()
+	}
+	s.Assemble()
+	phase("assemble")
+
+	ropts := render.Options{Offline: ss.opts.Offline || ss.cfg.Offline, BaseURL: ss.cfg.BaseURL, Live: ss.opts.Live}
+	if ss.opts.BaseURL != nil {
+		if ropts.BaseURL, err = NormalizeBaseURL(*ss.opts.BaseURL); err != nil {
+			return nil, err
+		}
+	}
+	key := fmt.Sprintf("%#v|%x|%#v", ss.cfg, ss.tmplSum, ropts)
+	prev := ss.good
+	if prev == nil || prev.key != key {
+		prev = &goodState{}
+	}
+	jobs := render.Plan(s, ropts)
+	digests := ss.digests(s, jobs, ropts)
+	redo := map[string]bool{} // the pages to render
+	for _, j := range jobs {
+		if d := digests[j.File]; d == 0 || prev.digests[j.File] != d {
+			redo[j.File] = true
+		}
+	}
+	phase("digest")
+	sink := &memSink{files: map[string][]byte{}}
+	if _, err := renderSome(ctx, ss.fsys, s, ropts, sink, func(file string) bool { return redo[file] }); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	out := make(map[string][]byte, len(jobs)+len(sink.files))
+	for _, j := range jobs {
+		if !redo[j.File] {
+			out[j.File] = prev.files[j.File]
+		}
+	}
+	u := &Update{Site: s, Pages: len(jobs), Warnings: diags.Sort().Warnings()}
+	var old map[string][]byte
+	if ss.good != nil {
+		old = ss.good.files
+	}
+	for f, b := range sink.files {
+		out[f] = b
+		if o, ok := old[f]; !ok || !bytes.Equal(o, b) {
+			u.Changed = append(u.Changed, f)
+		}
+	}
+	for f := range old {
+		if _, ok := out[f]; !ok {
+			u.Removed = append(u.Removed, f)
+		}
+	}
+	for f := range redo {
+		u.Rendered = append(u.Rendered, f)
+	}
+	slices.Sort(u.Rendered)
+	slices.Sort(u.Changed)
+	slices.Sort(u.Removed)
+	u.Files = out
+	ss.good = &goodState{key: key, digests: digests, files: out}
+	phase("render")
+	u.Phases = phases
+	u.Elapsed = time.Since(start)
+	return u, nil
+}
+
+// files returns the decoded content files of every unit, sorted by path
+// as source.Load returns them.
+func (ss *Session) files() []*source.File {
+	if ss.list == nil {
+		list := make([]*source.File, 0, len(ss.units))
+		for _, us := range ss.units {
+			list = append(list, us.files...)
+		}
+		slices.SortFunc(list, func(a, b *source.File) int { return strings.Compare(a.Path, b.Path) })
+		ss.list = list
+	}
+	return ss.list
+}
+
+// templateSum is a digest of every template the site's pages are rendered
+// with, so that saving a template without changing it renders nothing.
+func (ss *Session) templateSum() uint64 {
+	layers, _, err := render.Layers(ss.fsys, ss.cfg.Theme)
+	if err != nil {
+		return 0 // rendering reports the error
+	}
+	var h maphash.Hash
+	h.SetSeed(ss.seed)
+	for _, l := range layers {
+		h.WriteString(l.Name)
+		h.WriteByte(0)
+		_ = fs.WalkDir(l.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) && p == "." {
+					return fs.SkipAll
+				}
+				h.WriteString("error " + p + err.Error())
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			b, err := fs.ReadFile(l.FS, p)
+			if err != nil {
+				h.WriteString("error " + p + err.Error())
+				return nil
+			}
+			h.WriteString(p)
+			h.WriteByte(0)
+			writeLen(&h, len(b))
+			h.Write(b)
+			return nil
+		})
+	}
+	return h.Sum64()
+}
+
+// memSink keeps the files of a render in memory.
+type memSink struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+// WriteFile implements Sink. Render reuses its buffers, so data is copied.
+func (m *memSink) WriteFile(rel string, data []byte) error {
+	b := bytes.Clone(data)
+	if b == nil {
+		b = []byte{}
+	}
+	m.mu.Lock()
+	m.files[rel] = b
+	m.mu.Unlock()
+	return nil
+}

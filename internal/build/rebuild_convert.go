@@ -1,0 +1,247 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dossier-dev/dossier/internal/diag"
+	"github.com/dossier-dev/dossier/internal/link"
+	"github.com/dossier-dev/dossier/internal/markdown"
+	"github.com/dossier-dev/dossier/internal/site"
+	"github.com/dossier-dev/dossier/internal/source"
+)
+
+// convCache remembers the Markdown conversion of every document.
+//
+// A conversion depends on the document's body and folder, on the names of
+// every entity (any of them may be mentioned: they make the epoch, and a
+// new epoch forgets everything), and on the wikilinks the document holds,
+// whose targets are recorded as they resolve and checked again before the
+// conversion is reused.
+type convCache struct {
+	conv   *markdown.Converter
+	unsafe bool
+	epoch  uint64
+	docs   map[string]*convEntry // by document path
+}
+
+// convEntry is one remembered conversion.
+type convEntry struct {
+	file     *source.File // the file it was made from
+	base     string
+	self     string
+	bodyLine int
+	wiki     []wikiQuery
+	res      markdown.Result
+	sum      uint64   // digest of res (see resultSum)
+	secs     []uint64 // digest of each section of res
+}
+
+// wikiQuery is one wikilink target a conversion resolved, and to what.
+type wikiQuery struct{ name, got string }
+
+// recorder passes wikilink lookups through and writes them down.
+type recorder struct {
+	ix  markdown.Resolver
+	got []wikiQuery
+}
+
+// Resolve implements markdown.Resolver.
+func (r *recorder) Resolve(name string) (*link.Ref, string) {
+	ref, msg := r.ix.Resolve(name)
+	r.got = append(r.got, wikiQuery{name, resolved(ref, msg)})
+	return ref, msg
+}
+
+// resolved says what a lookup gave in the terms a conversion uses.
+func resolved(ref *link.Ref, msg string) string {
+	if ref == nil {
+		return "\x00" + msg
+	}
+	return fmt.Sprintf("%d\x00%s\x00%s\x00%s", ref.Kind, ref.Slug, ref.Name, ref.Class)
+}
+
+// reusable reports whether e converts f as a new conversion would.
+func (e *convEntry) reusable(f *source.File, base, self string, ix *link.Index) bool {
+	if e.base != base || e.self != self || e.bodyLine != f.BodyLine {
+		return false
+	}
+	if e.file != f && !bytes.Equal(e.file.Body, f.Body) {
+		return false
+	}
+	for _, q := range e.wiki {
+		if resolved(ix.Resolve(q.name)) != q.got {
+			return false
+		}
+	}
+	return true
+}
+
+// convert does what convert (convert.go) does, converting only the
+// documents whose remembered conversion cannot be reused. Keep the two in
+// step: TestRebuildEqualsFullBuild compares their results.
+func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error) {
+	c := &ss.conv
+	if c.conv == nil || c.unsafe != s.Config.Markdown.Unsafe {
+		c.conv = markdown.New(markdown.Options{Unsafe: s.Config.Markdown.Unsafe})
+		c.unsafe = s.Config.Markdown.Unsafe
+		c.docs = nil
+	}
+	mode := map[string]markdown.Mode{"first": markdown.LinkFirst, "all": markdown.LinkAll, "none": markdown.LinkNone}[s.Config.Linking.Mentions]
+	if epoch := ss.mentionEpoch(s, mode); c.docs == nil || epoch != c.epoch {
+		c.docs, c.epoch = map[string]*convEntry{}, epoch
+	}
+
+	l := newLinker(s)
+	selfEntity := map[*site.Entity]*link.Ref{}
+	bySlug := map[string]*link.Ref{}
+	for r, e := range l.entity {
+		selfEntity[e] = r
+		bySlug[e.Slug] = r
+	}
+	selfTopic := map[*site.Topic]*link.Ref{}
+	for r, t := range l.topic {
+		selfTopic[t] = r
+	}
+
+	type task struct {
+		doc    markdown.Doc
+		self   string
+		done   func(markdown.Result)
+		entry  *convEntry
+		reused bool
+	}
+	var tasks []*task
+	add := func(path, base string, self *link.Ref, done func(markdown.Result)) {
+		t := &task{doc: docFor(l, s, path, base, self, mode), done: done}
+		if self != nil {
+			t.self = self.Path()
+		}
+		tasks = append(tasks, t)
+	}
+	for _, b := range s.Briefings {
+		add(b.Path, "briefings/"+b.Slug+"/", nil, func(r markdown.Result) {
+			b.Content = content(r, b)
+			b.Mentions = mentions(l, r)
+			if b.Summary == "" {
+				b.Summary, b.AutoSummary = r.Summary, true
+			}
+		})
+	}
+	for _, e := range s.Entities {
+		if e.Stub {
+			continue
+		}
+		add(e.Path, "entities/"+e.Slug+"/", selfEntity[e], func(r markdown.Result) {
+			e.Content = content(r, nil)
+			if e.Summary == "" {
+				e.Summary = r.Summary
+			}
+		})
+	}
+	for _, t := range s.Topics {
+		if t.Stub {
+			continue
+		}
+		add(t.Path, "topics/"+t.Slug+"/", selfTopic[t], func(r markdown.Result) {
+			t.Content = content(r, nil)
+			if t.Summary == "" {
+				t.Summary = r.Summary
+			}
+		})
+	}
+	for _, p := range s.Pages {
+		add(p.Path, p.Slug+"/", nil, func(r markdown.Result) {
+			p.Content = content(r, nil)
+			if p.Summary == "" {
+				p.Summary = r.Summary
+			}
+		})
+	}
+
+	var missed []*task
+	for _, t := range tasks {
+		f := s.File(t.doc.Path)
+		if e := c.docs[t.doc.Path]; e != nil && e.reusable(f, t.doc.Base, t.self, l.index) {
+			t.entry, t.reused = e, true
+		} else {
+			missed = append(missed, t)
+		}
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, t := range missed {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			rec := &recorder{ix: t.doc.Wikilinks}
+			doc := t.doc
+			doc.Wikilinks = rec
+			r := c.conv.Convert(doc)
+			e := &convEntry{file: s.File(doc.Path), base: doc.Base, self: t.self, bodyLine: doc.BodyLine, wiki: rec.got, res: r}
+			e.sum, e.secs = resultSum(ss.seed, r)
+			t.entry = e
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Forget documents that are gone, so that the cache holds one entry
+	// per document.
+	docs := make(map[string]*convEntry, len(tasks))
+	var diags diag.List
+	for _, t := range tasks {
+		docs[t.doc.Path] = t.entry
+		r := t.entry.res
+		if t.reused && len(r.Mentions) > 0 {
+			// A remembered result names the entities of the linker it was
+			// made with; give it this build's.
+			ms := make([]markdown.Mention, len(r.Mentions))
+			for i, m := range r.Mentions {
+				m.Ref = bySlug[m.Ref.Slug]
+				ms[i] = m
+			}
+			r.Mentions = ms
+		}
+		t.done(r)
+		diags.Merge(r.Diags)
+	}
+	c.docs = docs
+	diags.Merge(sectionTopics(s, l))
+	return diags, nil
+}
+
+// mentionEpoch is a digest of everything every conversion depends on: the
+// names, aliases, slugs and types of the entities in order (their place is
+// their ref's index), the mention mode and the raw-HTML setting.
+func (ss *Session) mentionEpoch(s *site.Site, mode markdown.Mode) uint64 {
+	d := newDigest(ss.seed)
+	d.int(int(mode))
+	d.bool(s.Config.Markdown.Unsafe)
+	for _, e := range s.Entities {
+		d.str(e.Name)
+		d.strs(e.Aliases)
+		d.str(e.Slug)
+		d.str(e.Type)
+		d.bool(e.Stub)
+	}
+	return d.sum()
+}
+
+// entryOf returns the remembered conversion of a document, or nil.
+func (ss *Session) entryOf(path string) *convEntry {
+	if path == "" {
+		return nil
+	}
+	return ss.conv.docs[path]
+}

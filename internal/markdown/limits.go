@@ -1,0 +1,253 @@
+package markdown
+
+import (
+	"bytes"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dossier-dev/dossier/internal/diag"
+)
+
+// Limits on Markdown shapes that goldmark parses in more than linear time.
+// Real documents stay far below them; hostile or broken ones would
+// otherwise stall a build for minutes or hours. Measured with goldmark
+// v1.8.7:
+//
+//   - Nesting: 40,000 nested block quotes or list items take 1–4 s, and a
+//     list nested by indentation is cubic (3,000 levels took 72 s).
+//   - Emphasis: every closing *, _ or ~ searches back through the markers
+//     that opened and never closed, so 40,000 of each in one paragraph
+//     take 12 s; well-paired emphasis is linear (a 1 MB paragraph with
+//     80,000 markers: 0.25 s).
+//   - Links: every "](" whose ")" never comes scans to the end of the
+//     paragraph; 20,000 of them take 4.5 s.
+//   - Footnotes: every reference searches every definition; 40,000
+//     footnotes take 32 s.
+const (
+	maxNesting       = 100         // lists, block quotes and footnotes inside each other
+	maxEmphasisWork  = 25_000_000  // unclosed emphasis openers × closers in one paragraph
+	maxLinkWork      = 100_000_000 // unclosed "](" × bytes of the paragraph
+	maxFootnoteMarks = 10_000      // "[^" in one document
+)
+
+const linkMsg = "this paragraph has %d link targets \"](\" that are never closed with \")\", which makes it too slow to convert: " +
+	"close them or split the paragraph with blank lines"
+
+// checkLimits returns a diagnostic for the first place where src passes
+// one of the limits, or nil. It reads lines roughly as a Markdown parser
+// does: blank lines end paragraphs and fenced code is skipped. Its estimate
+// of nesting counts the container markers that open a line (">", list
+// markers, "[^x]:", ": ") plus half its indentation, which is never less
+// than the depth of the containers that line opens.
+func checkLimits(doc *Doc, src []byte) *diag.Diagnostic {
+	fail := func(off int, format string, args ...any) *diag.Diagnostic {
+		l, c := diag.LineCol(src, off)
+		d := diag.Errorf(doc.Path, doc.BodyLine+l-1, c, format, args...)
+		return &d
+	}
+	var fence []byte // the fence of the open code block; nil outside one
+	var para paragraph
+	notes := 0
+	for off := 0; off <= len(src); {
+		end := bytes.IndexByte(src[off:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += off
+		}
+		line := src[off:end]
+		depth, rest, at := containers(line)
+		blank := len(bytes.TrimSpace(rest)) == 0
+		switch {
+		case fence != nil:
+			if t := bytes.TrimRight(rest, " \t"); len(t) >= len(fence) && bytes.Count(t, fence[:1]) == len(t) {
+				fence = nil
+			}
+		case isFence(rest) || blank:
+			if o := para.linkOverflow(); o >= 0 {
+				return fail(o, linkMsg, para.unclosed)
+			}
+			para = paragraph{}
+			if isFence(rest) {
+				n := 0
+				for n < len(rest) && rest[n] == rest[0] {
+					n++
+				}
+				fence = rest[:n]
+			}
+		default:
+			if o := para.add(line, off); o >= 0 {
+				return fail(o, "this paragraph has %d emphasis markers (*, _ or ~) that open and never close, which makes it too slow to convert: "+
+					"close them, split the paragraph with blank lines, or write them as \\*, \\_ and \\~", para.open())
+			}
+			if o := para.linkOverflow(); o >= 0 && end == len(src) {
+				return fail(o, linkMsg, para.unclosed)
+			}
+		}
+		if fence == nil && depth > maxNesting {
+			return fail(off+at, "lists, block quotes and footnotes are nested more than %d levels deep here: flatten the structure", maxNesting)
+		}
+		for i := 0; i+1 < len(line); i++ {
+			if line[i] == '[' && line[i+1] == '^' {
+				if notes++; notes > maxFootnoteMarks {
+					return fail(off+i, "this document has more than %d footnote references and definitions [^…], which makes it too slow to convert: "+
+						"split the document", maxFootnoteMarks)
+				}
+			}
+		}
+		if end == len(src) {
+			break
+		}
+		off = end + 1
+	}
+	return nil
+}
+
+// paragraph tracks, for one paragraph, what makes goldmark slow.
+type paragraph struct {
+	opens, closes [3]int // emphasis runs of *, _ and ~ that can open, close
+	size          int    // bytes so far
+	unclosed      int    // "](" without a ")" after it on its line
+	firstUnclosed int    // offset of the first of them
+}
+
+// open returns the emphasis openers that no closer of their kind can match.
+func (p *paragraph) open() int {
+	n := 0
+	for i := range p.opens {
+		n += max(p.opens[i]-p.closes[i], 0)
+	}
+	return n
+}
+
+// add counts the line at offset off into the paragraph and returns the
+// offset of the emphasis marker with which the work of matching markers
+// passes maxEmphasisWork, or -1.
+func (p *paragraph) add(line []byte, off int) int {
+	p.size += len(line) + 1
+	lastParen := bytes.LastIndexByte(line, ')')
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c == ']' && i+1 < len(line) && line[i+1] == '(' && lastParen < i {
+			if p.unclosed == 0 {
+				p.firstUnclosed = off + i
+			}
+			p.unclosed++
+		}
+		k := bytes.IndexByte([]byte("*_~"), c)
+		if k < 0 || i > 0 && line[i-1] == c {
+			continue
+		}
+		j := i
+		for j < len(line) && line[j] == c {
+			j++
+		}
+		before, _ := utf8.DecodeLastRune(line[:i])
+		after, _ := utf8.DecodeRune(line[j:])
+		if i == 0 {
+			before = ' '
+		}
+		if j == len(line) {
+			after = ' '
+		}
+		left := !unicode.IsSpace(after) && (!isPunct(after) || unicode.IsSpace(before) || isPunct(before))
+		right := !unicode.IsSpace(before) && (!isPunct(before) || unicode.IsSpace(after) || isPunct(after))
+		if left {
+			p.opens[k]++
+		}
+		if right {
+			p.closes[k]++
+			total := p.closes[0] + p.closes[1] + p.closes[2]
+			if p.open()*total > maxEmphasisWork {
+				return off + i
+			}
+		}
+	}
+	return -1
+}
+
+// linkOverflow returns the offset of the first unclosed link target of a
+// paragraph whose unclosed targets would take too long, or -1.
+func (p *paragraph) linkOverflow() int {
+	if p.unclosed > 0 && p.unclosed*p.size > maxLinkWork {
+		return p.firstUnclosed
+	}
+	return -1
+}
+
+func isPunct(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }
+
+// containers estimates how many containers line opens and returns the
+// rest of the line after their markers, and the offset of the marker with
+// which the estimate passes maxNesting (or of the rest, if none does).
+func containers(line []byte) (depth int, rest []byte, at int) {
+	indent, markers := 0, 0
+	i, at := 0, -1
+	for {
+		spaces := 0
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			if line[i] == '\t' {
+				spaces += 4
+			} else {
+				spaces++
+			}
+			i++
+		}
+		if markers == 0 {
+			indent = spaces
+		}
+		n := marker(line[i:])
+		if n == 0 {
+			break
+		}
+		if markers++; at < 0 && markers+indent/2 > maxNesting {
+			at = i
+		}
+		i += n
+	}
+	if at < 0 {
+		at = i
+	}
+	if markers == 0 {
+		return 0, line[i:], at
+	}
+	return markers + indent/2, line[i:], at
+}
+
+// marker returns the length of the container marker that s starts with,
+// or 0.
+func marker(s []byte) int {
+	if len(s) == 0 {
+		return 0
+	}
+	followed := func(n int) int { // a marker must be followed by a space or the line's end
+		if n == len(s) || s[n] == ' ' || s[n] == '\t' {
+			return n
+		}
+		return 0
+	}
+	switch c := s[0]; {
+	case c == '>':
+		return 1
+	case c == '-' || c == '+' || c == '*' || c == ':':
+		return followed(1)
+	case c >= '0' && c <= '9':
+		n := 1
+		for n < len(s) && n < 10 && s[n] >= '0' && s[n] <= '9' {
+			n++
+		}
+		if n < len(s) && (s[n] == '.' || s[n] == ')') {
+			return followed(n + 1)
+		}
+	case c == '[' && len(s) > 1 && s[1] == '^':
+		if j := bytes.Index(s, []byte("]:")); j > 2 && bytes.IndexByte(s[2:j], ']') < 0 {
+			return followed(j + 2)
+		}
+	}
+	return 0
+}
+
+// isFence reports whether s opens a fenced code block.
+func isFence(s []byte) bool {
+	return bytes.HasPrefix(s, []byte("```")) || bytes.HasPrefix(s, []byte("~~~"))
+}

@@ -1,0 +1,163 @@
+package render
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"slices"
+
+	"github.com/dossier-dev/dossier/internal/graph"
+	"github.com/dossier-dev/dossier/internal/site"
+)
+
+// Sizes of the entity graphs.
+const (
+	// GraphLimit is how many of the most-mentioned entities the entity
+	// graph shows.
+	GraphLimit = 40
+	// egoLimit is how many neighbours an entity page's own graph shows.
+	egoLimit = 12
+	// graphLinks is how many of each entity's strongest links the text
+	// list under the graph names.
+	graphLinks = 4
+	// graphEdges is how many of its strongest links each entity draws: a
+	// line for every pair that ever shared a briefing would hide the
+	// structure under a mesh of weak lines.
+	graphEdges = 5
+)
+
+// shapes mark entity types in graphs as the theme's glyphs do (see the
+// .type-* rules of style.css): colour alone would not tell them apart in
+// print or for colour-blind readers.
+var shapes = map[string]string{"person": "circle", "organization": "square", "place": "triangle",
+	"event": "diamond", "equipment": "cross", "other": "ring"}
+
+// GraphView is a network of entities drawn as an inline SVG, with the same
+// content as a list for readers who do not see the drawing.
+type GraphView struct {
+	SVG template.HTML
+	// Nodes are the entities drawn, most mentioned first, each with its
+	// strongest links inside the drawing.
+	Nodes []GraphNode
+	// Types are the entity types drawn, in the order of site.EntityTypes,
+	// for the legend.
+	Types []string
+	// Shown and Total count the entities drawn and those that could be.
+	Shown, Total int
+}
+
+// GraphNode is an entity of a graph and its strongest links in it.
+type GraphNode struct {
+	Entity *site.Entity
+	Links  []site.EntityWeight
+}
+
+func (pb *planner) entityGraph() *Page {
+	p := pb.page("graph", "Entity graph", "entities/graph/")
+	p.Description = "How the most-mentioned entities of " + pb.s.Config.Title + " appear together"
+	var ranked []*site.Entity
+	for _, e := range pb.s.Entities {
+		if len(e.Appearances) > 0 {
+			ranked = append(ranked, e)
+		}
+	}
+	slices.SortStableFunc(ranked, func(a, b *site.Entity) int {
+		return cmp.Or(cmp.Compare(b.Mentions, a.Mentions), cmp.Compare(len(b.Appearances), len(a.Appearances)))
+	})
+	nodes := ranked[:min(GraphLimit, len(ranked))]
+	p.Graph = drawGraph(p, nodes, -1, "Entity graph: the "+fmt.Sprint(len(nodes))+" most-mentioned entities and the briefings they share")
+	p.Graph.Total = len(ranked)
+	return p
+}
+
+// egoGraph draws an entity with the entities it appears with most.
+func egoGraph(p *Page, e *site.Entity) *GraphView {
+	if len(e.Related) == 0 {
+		return nil
+	}
+	nodes := []*site.Entity{e}
+	for _, r := range e.Related[:min(egoLimit, len(e.Related))] {
+		nodes = append(nodes, r.Entity)
+	}
+	v := drawGraph(p, nodes, 0, e.Name+" and the entities that appear in the same briefings")
+	v.Total = len(e.Related)
+	return v
+}
+
+// drawGraph lays out the given entities with an edge for every pair that
+// shares briefings.
+func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphView {
+	index := make(map[*site.Entity]int, len(nodes))
+	for i, e := range nodes {
+		index[e] = i
+	}
+	g := graph.Graph{Center: center, Label: label}
+	v := &GraphView{Shown: len(nodes)}
+	types := map[string]bool{}
+	for i, e := range nodes {
+		types[e.Type] = true
+		g.Nodes = append(g.Nodes, graph.Node{Label: e.Name, Href: p.URL(e), Class: "type-" + e.Type, Weight: e.Mentions,
+			Shape: shapes[e.Type],
+			Title: fmt.Sprintf("%s (%s): %s in %s", e.Name, typeName(e.Type), countNoun(e.Mentions, "mention", "mentions"),
+				countNoun(len(e.Appearances), "briefing", "briefings"))})
+		n := GraphNode{Entity: e}
+		for _, r := range e.Related { // most shared first
+			j, ok := index[r.Entity]
+			if !ok {
+				continue
+			}
+			if i < j {
+				g.Edges = append(g.Edges, graph.Edge{A: i, B: j, Weight: r.Count})
+			}
+			if len(n.Links) < graphLinks {
+				n.Links = append(n.Links, r)
+			}
+		}
+		v.Nodes = append(v.Nodes, n)
+	}
+	g.Edges = strongest(g.Edges, len(nodes), center)
+	// Edges in a fixed order: by first node, then second.
+	slices.SortFunc(g.Edges, func(a, b graph.Edge) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) })
+	for _, t := range site.EntityTypes {
+		if types[t] {
+			v.Types = append(v.Types, t)
+		}
+	}
+	v.SVG = template.HTML(graph.SVG(g))
+	return v
+}
+
+// strongest keeps the edges that are among the graphEdges heaviest of
+// either of their nodes (heavier first, then in node order), and every
+// edge of the center node.
+func strongest(edges []graph.Edge, n, center int) []graph.Edge {
+	byNode := make([][]int, n) // node → indexes into edges
+	for i, e := range edges {
+		byNode[e.A] = append(byNode[e.A], i)
+		byNode[e.B] = append(byNode[e.B], i)
+	}
+	keep := make([]bool, len(edges))
+	for v, es := range byNode {
+		slices.SortStableFunc(es, func(i, j int) int { return cmp.Compare(edges[j].Weight, edges[i].Weight) })
+		for k, i := range es {
+			if k < graphEdges || v == center {
+				keep[i] = true
+			}
+		}
+	}
+	var out []graph.Edge
+	for i, e := range edges {
+		if keep[i] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// countNoun returns "1 mention" or "3 mentions".
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
