@@ -128,7 +128,7 @@ func TestCrossLinking(t *testing.T) {
 		want := [][2]string{
 			{"the president", "../../entities/vladimir-putin/"},
 			{"Military Cooperation", "../../topics/military-cooperation/"},
-			{"later", "../../briefings/later/"},
+			{"Later Talks", "../../briefings/later/"}, // written as a slug: shows the title
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("wikilinks:\n got %q\nwant %q", got, want)

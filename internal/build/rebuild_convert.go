@@ -27,6 +27,10 @@ type convCache struct {
 	unsafe bool
 	epoch  uint64
 	docs   map[string]*convEntry // by document path
+
+	// The name tables of the last build, kept while no name changes.
+	names  uint64
+	linker *linker
 }
 
 // convEntry is one remembered conversion.
@@ -96,7 +100,7 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 		c.docs, c.epoch = map[string]*convEntry{}, epoch
 	}
 
-	l := newLinker(s)
+	l := ss.linkerFor(s)
 	selfEntity := map[*site.Entity]*link.Ref{}
 	bySlug := map[string]*link.Ref{}
 	for r, e := range l.entity {
@@ -236,6 +240,52 @@ func (ss *Session) mentionEpoch(s *site.Site, mode markdown.Mode) uint64 {
 		d.bool(e.Stub)
 	}
 	return d.sum()
+}
+
+// linkerFor returns the name tables of s. Building them reads every name
+// of the site; when none changed, the last build's tables serve again,
+// pointed at this build's entities and topics (same order, same places).
+func (ss *Session) linkerFor(s *site.Site) *linker {
+	d := newDigest(ss.seed)
+	for _, e := range s.Entities {
+		d.str(e.Name)
+		d.strs(e.Aliases)
+		d.str(e.Slug)
+		d.str(e.Type)
+	}
+	d.int(-1)
+	for _, t := range s.Topics {
+		d.str(t.Title)
+		d.strs(t.Aliases)
+		d.str(t.Slug)
+	}
+	d.int(-1)
+	for _, b := range s.Briefings {
+		d.str(b.Title)
+		d.str(b.Slug)
+	}
+	d.int(-1)
+	for _, p := range s.Pages {
+		d.str(p.Title)
+		d.str(p.Slug)
+	}
+	names := d.sum()
+	c := &ss.conv
+	if c.linker == nil || c.names != names {
+		c.linker, c.names = newLinker(s), names
+		return c.linker
+	}
+	old := c.linker
+	l := &linker{mentions: old.mentions, headings: old.headings, index: old.index,
+		entity: make(map[*link.Ref]*site.Entity, len(old.entity)), topic: make(map[*link.Ref]*site.Topic, len(old.topic))}
+	for r := range old.entity {
+		l.entity[r] = s.Entities[r.Index]
+	}
+	for r := range old.topic {
+		l.topic[r] = s.Topics[r.Index]
+	}
+	c.linker = l
+	return l
 }
 
 // entryOf returns the remembered conversion of a document, or nil.

@@ -32,17 +32,16 @@ import (
 // Pages this file does not know (a kind added later) are always rendered,
 // so a new page is never stale, only slower to preview.
 
-// digest hashes values without ambiguity: every string is length-prefixed.
+// digest hashes values without ambiguity (strings carry their length)
+// and in order. Strings and byte slices go through maphash; the running
+// value is mixed after each word, which keeps small values (the bulk of a
+// page digest is other digests and counts) cheap to add.
 type digest struct {
-	h   maphash.Hash
-	buf [8]byte
+	seed maphash.Seed
+	h    uint64
 }
 
-func newDigest(seed maphash.Seed) *digest {
-	d := &digest{}
-	d.h.SetSeed(seed)
-	return d
-}
+func newDigest(seed maphash.Seed) *digest { return &digest{seed: seed, h: 0x9e3779b97f4a7c15} }
 
 func writeLen(h *maphash.Hash, n int) {
 	var b [8]byte
@@ -50,29 +49,36 @@ func writeLen(h *maphash.Hash, n int) {
 	h.Write(b[:])
 }
 
+// u64 adds a word: the splitmix64 finaliser over the running value plus
+// the word.
 func (d *digest) u64(v uint64) {
-	binary.LittleEndian.PutUint64(d.buf[:], v)
-	d.h.Write(d.buf[:])
+	x := d.h*0xbf58476d1ce4e5b9 + v
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	d.h = x
 }
 
 func (d *digest) int(v int) { d.u64(uint64(v)) }
 
 func (d *digest) bool(v bool) {
 	if v {
-		d.h.WriteByte(1)
+		d.u64(1)
 	} else {
-		d.h.WriteByte(0)
+		d.u64(0)
 	}
 }
 
 func (d *digest) str(s string) {
-	d.int(len(s))
-	d.h.WriteString(s)
+	d.u64(uint64(len(s)))
+	d.u64(maphash.String(d.seed, s))
 }
 
 func (d *digest) bytes(b []byte) {
-	d.int(len(b))
-	d.h.Write(b)
+	d.u64(uint64(len(b)))
+	d.u64(maphash.Bytes(d.seed, b))
 }
 
 func (d *digest) strs(ss []string) {
@@ -121,7 +127,7 @@ func (d *digest) value(v any) {
 	}
 }
 
-func (d *digest) sum() uint64 { return d.h.Sum64() }
+func (d *digest) sum() uint64 { return d.h }
 
 // resultSum digests a conversion result, whole and section by section.
 func resultSum(seed maphash.Seed, r markdown.Result) (uint64, []uint64) {
@@ -170,6 +176,7 @@ type digester struct {
 	eChip map[*site.Entity]uint64
 	eCard map[*site.Entity]uint64
 	eRel  map[*site.Entity]uint64
+	tSide map[*site.Topic]uint64
 }
 
 // digests returns the digest of every page of jobs that this file knows;
@@ -178,7 +185,8 @@ func (ss *Session) digests(s *site.Site, jobs []render.Job, ropts render.Options
 	g := &digester{ss: ss, s: s,
 		bCard: make(map[*site.Briefing]uint64, len(s.Briefings)),
 		tChip: map[*site.Topic]uint64{}, tCard: map[*site.Topic]uint64{},
-		eChip: map[*site.Entity]uint64{}, eCard: map[*site.Entity]uint64{}, eRel: map[*site.Entity]uint64{}}
+		eChip: map[*site.Entity]uint64{}, eCard: map[*site.Entity]uint64{}, eRel: map[*site.Entity]uint64{},
+		tSide: map[*site.Topic]uint64{}}
 
 	d := g.new()
 	d.str(fmt.Sprintf("%#v|%#v", s.Config, ropts))
@@ -488,6 +496,16 @@ func (g *digester) topicPage(d *digest, t *site.Topic, n, size int) {
 			d.u64(g.topicChip(t))
 		}
 	}
+	d.u64(g.topicSide(t))
+}
+
+// topicSide digests what every page of a topic shows beside its sections:
+// the briefings tagged with it and its most-mentioned entities.
+func (g *digester) topicSide(t *site.Topic) uint64 {
+	if v, ok := g.tSide[t]; ok {
+		return v
+	}
+	d := g.new()
 	d.int(len(t.Briefings))
 	for _, b := range t.Briefings {
 		d.u64(g.briefingCard(b))
@@ -497,6 +515,9 @@ func (g *digester) topicPage(d *digest, t *site.Topic, n, size int) {
 		d.u64(g.entityChip(w.Entity))
 		d.int(w.Count)
 	}
+	v := d.sum()
+	g.tSide[t] = v
+	return v
 }
 
 func (g *digester) entityPage(d *digest, e *site.Entity, n, size int) {
