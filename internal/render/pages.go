@@ -30,6 +30,10 @@ const (
 	homeLatest   = 10
 	homeEntities = 15
 	relatedMax   = 12
+	taggedMax    = 12
+	// pagerWindow is how many page links a pager shows on each side of
+	// the current page, besides the first and the last.
+	pagerWindow = 2
 )
 
 // Plan lists every page of the site in a fixed order.
@@ -179,6 +183,8 @@ func (pb *planner) topic(t *site.Topic, n, size int) *Page {
 		v.Sections[i] = SectionView{Section: sec, HTML: template.HTML(markdown.Fixup(nil, sec.HTML, fc)),
 			Anchor: p.Rel(PathOf(sec.Briefing) + "#" + sec.ID)}
 	}
+	v.Tagged = t.Briefings[:min(taggedMax, len(t.Briefings))]
+	v.TaggedMore = len(t.Briefings) - len(v.Tagged)
 	p.Topic = v
 	p.Pager = pb.pager(p, PathOf(t), n, size, len(t.Sections))
 	return p
@@ -209,14 +215,22 @@ func (pb *planner) doc(d *site.Page) *Page {
 func (pb *planner) pager(p *Page, base string, n, size, count int) *Pager {
 	total := max(1, (count+size-1)/size)
 	pg := &Pager{Number: n, Total: total}
+	// Link the first and last pages and a window around this one, so that
+	// a pager's size does not grow with the number of pages.
 	for i := 1; i <= total; i++ {
+		if i != 1 && i != total && (i < n-pagerWindow || i > n+pagerWindow) {
+			if l := len(pg.Links); l > 0 && !pg.Links[l-1].Gap {
+				pg.Links = append(pg.Links, PagerLink{Gap: true})
+			}
+			continue
+		}
 		pg.Links = append(pg.Links, PagerLink{Number: i, URL: p.Rel(pagedPath(base, i)), Current: i == n})
 	}
 	if n > 1 {
-		pg.Prev = pg.Links[n-2].URL
+		pg.Prev = p.Rel(pagedPath(base, n-1))
 	}
 	if n < total {
-		pg.Next = pg.Links[n].URL
+		pg.Next = p.Rel(pagedPath(base, n+1))
 	}
 	return pg
 }

@@ -115,6 +115,11 @@ type TopicView struct {
 	// Sections are this page's share of every briefing section that belongs
 	// to the topic, newest first; ids are prefixed so that they stay unique.
 	Sections []SectionView
+	// Tagged are the newest briefings tagged with the topic (at most 12),
+	// and TaggedMore how many more there are: the sidebar stays short
+	// however many briefings a topic gathers.
+	Tagged     []*site.Briefing
+	TaggedMore int
 }
 
 // EntityView is an entity page's content.
@@ -143,11 +148,13 @@ type Pager struct {
 	Links  []PagerLink
 }
 
-// PagerLink is one numbered page link.
+// PagerLink is one numbered page link. Gap marks an elision ("…") between
+// the window around the current page and the first or last page.
 type PagerLink struct {
 	Number  int
 	URL     string
 	Current bool
+	Gap     bool
 }
 
 // Many reports whether there is more than one page.

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +63,43 @@ func TestPaging(t *testing.T) {
 	}
 	if pagedPath("topics/t/", 1) != "topics/t/" || pagedPath("topics/t/", 3) != "topics/t/page/3/" {
 		t.Error("pagedPath")
+	}
+}
+
+func TestPagerWindow(t *testing.T) {
+	for _, tc := range []struct {
+		n, total int
+		want     string // numbers, "…" for a gap, [n] for the current page
+	}{
+		{1, 1, "[1]"},
+		{1, 3, "[1] 2 3"},
+		{5, 10, "1 … 3 4 [5] 6 7 … 10"},
+		{1, 10, "[1] 2 3 … 10"},
+		{10, 10, "1 … 8 9 [10]"},
+		{4, 10, "1 2 3 [4] 5 6 … 10"},
+	} {
+		p := &Page{Path: pagedPath("topics/t/", tc.n)}
+		p.root = rootFor(p.Path)
+		pg := (&planner{}).pager(p, "topics/t/", tc.n, 1, tc.total)
+		var parts []string
+		for _, l := range pg.Links {
+			switch {
+			case l.Gap:
+				parts = append(parts, "…")
+			case l.Current:
+				parts = append(parts, "["+strconv.Itoa(l.Number)+"]")
+			default:
+				parts = append(parts, strconv.Itoa(l.Number))
+			}
+		}
+		if got := strings.Join(parts, " "); got != tc.want {
+			t.Errorf("page %d of %d: %s, want %s", tc.n, tc.total, got, tc.want)
+		}
+		if tc.n > 1 && pg.Prev != p.Rel(pagedPath("topics/t/", tc.n-1)) {
+			t.Errorf("page %d: prev %q", tc.n, pg.Prev)
+		}
+		if tc.n == 2 && pg.Prev != "../../" {
+			t.Errorf("page 2's previous page is the topic page itself, got %q", pg.Prev)
+		}
 	}
 }
