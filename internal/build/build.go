@@ -134,21 +134,23 @@ type Sink interface {
 // Render writes every page, the feed, the sitemap and every static file of s
 // to sink, rendering pages in parallel. It returns the number of pages.
 func Render(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink) (int, error) {
-	return renderSome(ctx, fsys, s, opts, sink, nil)
+	return renderSome(ctx, fsys, s, opts, sink, nil, nil)
 }
 
 // renderSome is Render for the pages whose output file keep accepts (every
 // page when keep is nil); the other files of the site are always written.
 // It returns the number of pages rendered. Rebuild uses it to re-render only
-// the pages whose data changed.
-func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink, keep func(file string) bool) (int, error) {
+// the pages whose data changed, with the templates it loaded before (r; nil
+// loads them).
+func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink, keep func(file string) bool, r *render.Renderer) (int, error) {
 	tmpl, static, err := render.Layers(fsys, s.Config.Theme)
 	if err != nil {
 		return 0, err
 	}
-	r, err := render.Load(tmpl)
-	if err != nil {
-		return 0, err
+	if r == nil {
+		if r, err = render.Load(tmpl); err != nil {
+			return 0, err
+		}
 	}
 	jobs := render.Plan(s, opts)
 

@@ -84,8 +84,12 @@ type Session struct {
 	global   diag.List             // load diagnostics of no unit
 	list     []*source.File        // every unit's files by path; nil when units changed
 	conv     convCache
+	fields   map[*source.File]fieldsMemo // see briefingFields
 
 	good *goodState // the last successful build
+
+	rdr    *render.Renderer // the templates, loaded
+	rdrSum uint64           // the templateSum they were loaded at
 }
 
 // unitState is what loading one unit gave.
@@ -157,13 +161,16 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 			return nil, err
 		}
 		for p, us := range loaded {
+			if old := ss.units[p]; old != nil {
+				ss.unlist(old.files)
+			}
 			if len(us.files) == 0 && len(us.diags) == 0 {
 				delete(ss.units, p)
 			} else {
 				ss.units[p] = us
 			}
+			ss.enlist(us.files)
 		}
-		ss.list = nil
 	}
 	if readTmpl {
 		ss.tmplSum = ss.templateSum()
@@ -213,7 +220,11 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 	}
 	phase("digest")
 	sink := &memSink{files: map[string][]byte{}}
-	if _, err := renderSome(ctx, ss.fsys, s, ropts, sink, func(file string) bool { return redo[file] }); err != nil {
+	r, err := ss.renderer()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := renderSome(ctx, ss.fsys, s, ropts, sink, func(file string) bool { return redo[file] }, r); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -268,6 +279,48 @@ func (ss *Session) files() []*source.File {
 		ss.list = list
 	}
 	return ss.list
+}
+
+// unlist takes files out of the sorted list of every file.
+func (ss *Session) unlist(files []*source.File) {
+	for _, f := range files {
+		if i, ok := slices.BinarySearchFunc(ss.list, f.Path, comparePath); ok && ss.list[i] == f {
+			ss.list = slices.Delete(ss.list, i, i+1)
+		}
+	}
+}
+
+// enlist puts files into the sorted list of every file.
+func (ss *Session) enlist(files []*source.File) {
+	if ss.list == nil {
+		return // made whole by files
+	}
+	for _, f := range files {
+		i, _ := slices.BinarySearchFunc(ss.list, f.Path, comparePath)
+		ss.list = slices.Insert(ss.list, i, f)
+	}
+}
+
+func comparePath(f *source.File, path string) int { return strings.Compare(f.Path, path) }
+
+// renderer returns the site's templates, parsed again only when they
+// changed. It returns nil when the theme cannot be found, which
+// rendering reports.
+func (ss *Session) renderer() (*render.Renderer, error) {
+	if ss.rdr != nil && ss.tmplSum != 0 && ss.rdrSum == ss.tmplSum {
+		return ss.rdr, nil
+	}
+	ss.rdr = nil
+	layers, _, err := render.Layers(ss.fsys, ss.cfg.Theme)
+	if err != nil {
+		return nil, nil
+	}
+	r, err := render.Load(layers)
+	if err != nil {
+		return nil, err
+	}
+	ss.rdr, ss.rdrSum = r, ss.tmplSum
+	return r, nil
 }
 
 // templateSum is a digest of every template the site's pages are rendered

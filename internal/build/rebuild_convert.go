@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
@@ -28,9 +29,11 @@ type convCache struct {
 	epoch  uint64
 	docs   map[string]*convEntry // by document path
 
-	// The name tables of the last build, kept while no name changes.
-	names  uint64
-	linker *linker
+	// The name tables of the last build, kept while no name changes,
+	// and the topics the heading trie found in each section title.
+	names    uint64
+	linker   *linker
+	headings map[string][]*link.Ref
 }
 
 // convEntry is one remembered conversion.
@@ -41,8 +44,9 @@ type convEntry struct {
 	bodyLine int
 	wiki     []wikiQuery
 	res      markdown.Result
-	sum      uint64   // digest of res (see resultSum)
-	secs     []uint64 // digest of each section of res
+	sum      uint64         // digest of res (see resultSum)
+	secs     []uint64       // digest of each section of res
+	sentence map[int]uint64 // digest of the sentence around each entity's first mention, by the entity's index
 }
 
 // wikiQuery is one wikilink target a conversion resolved, and to what.
@@ -189,6 +193,10 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 			r := c.conv.Convert(doc)
 			e := &convEntry{file: s.File(doc.Path), base: doc.Base, self: t.self, bodyLine: doc.BodyLine, wiki: rec.got, res: r}
 			e.sum, e.secs = resultSum(ss.seed, r)
+			e.sentence = make(map[int]uint64, len(r.Mentions))
+			for _, m := range r.Mentions {
+				e.sentence[m.Ref.Index] = maphash.String(ss.seed, m.Sentence)
+			}
 			t.entry = e
 			return nil
 		})
@@ -221,8 +229,45 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 		diags.Merge(r.Diags)
 	}
 	c.docs = docs
-	diags.Merge(sectionTopics(s, l))
+	diags.Merge(ss.sectionTopics(s, l))
 	return diags, nil
+}
+
+// sectionTopics does what sectionTopics (convert.go) does, remembering
+// what the heading trie finds in each title while the names stay the same.
+func (ss *Session) sectionTopics(s *site.Site, l *linker) diag.List {
+	var diags diag.List
+	memo := ss.conv.headings
+	for _, b := range s.Briefings {
+		for _, sec := range b.Sections {
+			if sec.Index == 0 && sec.Title == "" {
+				continue
+			}
+			var topics []*site.Topic
+			for _, name := range sec.TopicNames {
+				t, msg := s.TopicByName(name)
+				if msg != "" {
+					diags.Errorf(b.Path, sec.Line, 1, "topics attribute: %s", msg)
+					continue
+				}
+				topics = appendUnique(topics, t)
+			}
+			refs, ok := memo[sec.Title]
+			if !ok {
+				if len(memo) > 1<<20 {
+					clear(memo) // titles of many edits ago
+				}
+				refs = l.headings.Contains(sec.Title)
+				memo[sec.Title] = refs
+			}
+			for _, ref := range refs {
+				topics = appendUnique(topics, l.topic[ref])
+			}
+			site.SortTopics(topics)
+			sec.Topics = topics
+		}
+	}
+	return diags
 }
 
 // mentionEpoch is a digest of everything every conversion depends on: the
@@ -272,7 +317,7 @@ func (ss *Session) linkerFor(s *site.Site) *linker {
 	names := d.sum()
 	c := &ss.conv
 	if c.linker == nil || c.names != names {
-		c.linker, c.names = newLinker(s), names
+		c.linker, c.names, c.headings = newLinker(s), names, map[string][]*link.Ref{}
 		return c.linker
 	}
 	old := c.linker

@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dossier-dev/dossier/internal/markdown"
 	"github.com/dossier-dev/dossier/internal/render"
 	"github.com/dossier-dev/dossier/internal/site"
+	"github.com/dossier-dev/dossier/internal/source"
 )
 
 // Page digests decide which pages a rebuild renders again: each page gets
@@ -41,7 +44,7 @@ type digest struct {
 	h    uint64
 }
 
-func newDigest(seed maphash.Seed) *digest { return &digest{seed: seed, h: 0x9e3779b97f4a7c15} }
+func newDigest(seed maphash.Seed) digest { return digest{seed: seed, h: 0x9e3779b97f4a7c15} }
 
 func writeLen(h *maphash.Hash, n int) {
 	var b [8]byte
@@ -164,41 +167,42 @@ func resultSum(seed maphash.Seed, r markdown.Result) (uint64, []uint64) {
 	return d.sum(), secs
 }
 
-// digester computes the page digests of one build, remembering the digest
-// of each document's card and chip.
+// egoNodes is how many of an entity's neighbours its first page's digest
+// covers. The neighbourhood graph (render's egoLimit) draws 12; the margin
+// keeps a somewhat larger drawing covered too.
+const egoNodes = 24
+
+// digester computes the page digests of one build. It first digests every
+// document's card and chip and every entity's relations, then the pages,
+// in parallel, from those.
 type digester struct {
-	ss    *Session
-	s     *site.Site
-	site  uint64
-	bCard map[*site.Briefing]uint64
-	tChip map[*site.Topic]uint64
-	tCard map[*site.Topic]uint64
-	eChip map[*site.Entity]uint64
-	eCard map[*site.Entity]uint64
-	eRel  map[*site.Entity]uint64
-	tSide map[*site.Topic]uint64
+	ss   *Session
+	s    *site.Site
+	site uint64
+
+	bCard  map[*site.Briefing]uint64
+	bEntry map[*site.Briefing]*convEntry
+	tChip  map[*site.Topic]uint64
+	tCard  map[*site.Topic]uint64
+	tSide  map[*site.Topic]uint64
+	eChip  map[*site.Entity]uint64
+	eCard  map[*site.Entity]uint64
+	eRel   map[*site.Entity]uint64
+	eIndex map[*site.Entity]int
+
+	// The lists that several pages show.
+	cards, topics, entities, graph uint64
+
+	// fields are the briefing field digests of this build, which become
+	// the session's memo (ss.fields) for the next one.
+	fields map[*source.File]fieldsMemo
 }
 
 // digests returns the digest of every page of jobs that this file knows;
 // other pages get none (0).
 func (ss *Session) digests(s *site.Site, jobs []render.Job, ropts render.Options) map[string]uint64 {
-	g := &digester{ss: ss, s: s,
-		bCard: make(map[*site.Briefing]uint64, len(s.Briefings)),
-		tChip: map[*site.Topic]uint64{}, tCard: map[*site.Topic]uint64{},
-		eChip: map[*site.Entity]uint64{}, eCard: map[*site.Entity]uint64{}, eRel: map[*site.Entity]uint64{},
-		tSide: map[*site.Topic]uint64{}}
-
-	d := g.new()
-	d.str(fmt.Sprintf("%#v|%#v", s.Config, ropts))
-	d.int(len(s.Briefings))
-	d.int(len(s.Topics))
-	d.int(len(s.Entities))
-	for _, p := range s.Pages {
-		g.pageFields(d, p)
-	}
-	g.site = d.sum()
-
-	docs := map[string]any{}
+	g := ss.newDigester(s, ropts)
+	docs := make(map[string]any, len(s.Briefings)+len(s.Topics)+len(s.Entities)+len(s.Pages))
 	for _, b := range s.Briefings {
 		docs[render.PathOf(b)] = b
 	}
@@ -211,84 +215,143 @@ func (ss *Session) digests(s *site.Site, jobs []render.Job, ropts render.Options
 	for _, p := range s.Pages {
 		docs[render.PathOf(p)] = p
 	}
-	// The lists that several pages show are digested once.
-	var cards, topics, entities, graph uint64
-	lists := func() {
-		if cards != 0 {
-			return
-		}
-		d := g.new()
-		for _, b := range s.Briefings {
-			d.u64(g.briefingCard(b))
-		}
-		cards = d.sum()
-		d = g.new()
-		for _, t := range s.Topics {
-			d.u64(g.topicCard(t))
-		}
-		topics = d.sum()
-		d = g.new()
-		for _, e := range s.Entities {
-			d.u64(g.entityCard(e))
-		}
-		entities = d.sum()
-		d = g.new()
-		for _, e := range s.Entities {
-			d.u64(g.entityCard(e))
-			d.u64(g.entityRelations(e))
-		}
-		graph = d.sum()
-	}
 	size := max(s.Config.PageSize, 1)
+	sums := make([]uint64, len(jobs))
+	parallel(len(jobs), func(i int) {
+		sums[i] = g.page(jobs[i].File, docs, size)
+	})
 	out := make(map[string]uint64, len(jobs))
-	for _, j := range jobs {
-		dir := strings.TrimSuffix(j.File, "index.html")
-		d := g.new()
-		d.str(j.File)
-		d.u64(g.site)
-		switch dir {
-		case "": // home: latest briefings, topics with counts, most-mentioned entities
-			lists()
-			d.u64(cards)
-			d.u64(topics)
-			d.u64(entities)
-		case "404.html", "search/":
-			// The site's own data only (the search page counts kinds,
-			// which the site digest has).
-		case "briefings/", "timeline/":
-			lists()
-			d.u64(cards)
-		case "topics/":
-			lists()
-			d.u64(topics)
-		case "entities/":
-			lists()
-			d.u64(entities)
-		case "entities/graph/":
-			lists()
-			d.u64(graph)
-		default:
-			doc, n := docs[dir], 1
-			if doc == nil {
-				doc, n = pagedDoc(docs, dir)
-			}
-			switch x := doc.(type) {
-			case *site.Briefing:
-				g.briefingPage(d, x)
-			case *site.Topic:
-				g.topicPage(d, x, n, size)
-			case *site.Entity:
-				g.entityPage(d, x, n, size)
-			case *site.Page:
-				g.pageFields(d, x)
-				g.contentOf(d, x.Path)
-			default:
-				continue // unknown: always rendered
-			}
+	for i, j := range jobs {
+		if sums[i] != 0 {
+			out[j.File] = sums[i]
 		}
-		out[j.File] = d.sum() | 1 // never 0, which means unknown
 	}
 	return out
+}
+
+// parallel calls f(0) … f(n-1) on every processor.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += per {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < min(lo+per, n); i++ {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (ss *Session) newDigester(s *site.Site, ropts render.Options) *digester {
+	g := &digester{ss: ss, s: s,
+		bCard: make(map[*site.Briefing]uint64, len(s.Briefings)), bEntry: make(map[*site.Briefing]*convEntry, len(s.Briefings)),
+		tChip: make(map[*site.Topic]uint64, len(s.Topics)), tCard: make(map[*site.Topic]uint64, len(s.Topics)),
+		tSide: make(map[*site.Topic]uint64, len(s.Topics)),
+		eChip: make(map[*site.Entity]uint64, len(s.Entities)), eCard: make(map[*site.Entity]uint64, len(s.Entities)),
+		eRel: make(map[*site.Entity]uint64, len(s.Entities)), eIndex: make(map[*site.Entity]int, len(s.Entities)),
+		fields: make(map[*source.File]fieldsMemo, len(s.Briefings))}
+	defer func() { ss.fields = g.fields }()
+
+	d := g.new()
+	d.str(fmt.Sprintf("%#v|%#v", s.Config, ropts))
+	d.int(len(s.Briefings))
+	d.int(len(s.Topics))
+	d.int(len(s.Entities))
+	for _, p := range s.Pages {
+		g.pageFields(&d, p)
+	}
+	g.site = d.sum()
+
+	for _, t := range s.Topics {
+		g.tChip[t] = g.topicChip(t)
+	}
+	for i, e := range s.Entities {
+		g.eChip[e] = g.entityChip(e)
+		g.eIndex[e] = i
+	}
+	for _, b := range s.Briefings {
+		g.bCard[b] = g.briefingCard(b)
+		g.bEntry[b] = ss.entryOf(b.Path)
+	}
+	for _, t := range s.Topics {
+		g.tCard[t] = g.topicCard(t)
+		g.tSide[t] = g.topicSide(t)
+	}
+	rel := make([]uint64, len(s.Entities))
+	parallel(len(s.Entities), func(i int) { rel[i] = g.entityRelations(s.Entities[i]) })
+	for i, e := range s.Entities {
+		g.eCard[e] = g.entityCard(e)
+		g.eRel[e] = rel[i]
+	}
+
+	cards, topics, entities, graph := g.new(), g.new(), g.new(), g.new()
+	for _, b := range s.Briefings {
+		cards.u64(g.bCard[b])
+	}
+	for _, t := range s.Topics {
+		topics.u64(g.tCard[t])
+	}
+	for _, e := range s.Entities {
+		entities.u64(g.eCard[e])
+		graph.u64(g.eCard[e])
+		graph.u64(g.eRel[e])
+	}
+	g.cards, g.topics, g.entities, g.graph = cards.sum(), topics.sum(), entities.sum(), graph.sum()
+	return g
+}
+
+// page returns the digest of one page, or 0 for a page it does not know.
+func (g *digester) page(file string, docs map[string]any, size int) uint64 {
+	dir := strings.TrimSuffix(file, "index.html")
+	d := g.new()
+	d.str(file)
+	d.u64(g.site)
+	switch dir {
+	case "": // home: latest briefings, topics with counts, most-mentioned entities
+		d.u64(g.cards)
+		d.u64(g.topics)
+		d.u64(g.entities)
+	case "404.html", "search/":
+		// The site's own data only (the search page counts kinds, which
+		// the site digest has).
+	case "briefings/", "timeline/":
+		d.u64(g.cards)
+	case "topics/":
+		d.u64(g.topics)
+	case "entities/":
+		d.u64(g.entities)
+	case "entities/graph/":
+		d.u64(g.graph)
+	default:
+		doc, n := docs[dir], 1
+		if doc == nil {
+			doc, n = pagedDoc(docs, dir)
+		}
+		switch x := doc.(type) {
+		case *site.Briefing:
+			g.briefingPage(&d, x)
+		case *site.Topic:
+			g.topicPage(&d, x, n, size)
+		case *site.Entity:
+			g.entityPage(&d, x, n, size)
+		case *site.Page:
+			g.pageFields(&d, x)
+			g.contentOf(&d, x.Path)
+		default:
+			return 0 // unknown: always rendered
+		}
+	}
+	return d.sum() | 1 // never 0, which means unknown
 }
 
 // pagedDoc finds the topic or entity of a continuation page folder such as
@@ -309,7 +372,7 @@ func pagedDoc(docs map[string]any, dir string) (any, int) {
 	return nil, 0
 }
 
-func (g *digester) new() *digest { return newDigest(g.ss.seed) }
+func (g *digester) new() digest { return newDigest(g.ss.seed) }
 
 // contentOf adds the digest of a document's converted Markdown.
 func (g *digester) contentOf(d *digest, path string) {
@@ -331,8 +394,31 @@ func (g *digester) pageFields(d *digest, p *site.Page) {
 // briefingCard digests what a list entry of a briefing shows: its own
 // fields and the names of its topics.
 func (g *digester) briefingCard(b *site.Briefing) uint64 {
-	if v, ok := g.bCard[b]; ok {
-		return v
+	d := g.new()
+	d.u64(g.briefingFields(b))
+	d.int(len(b.Topics))
+	for _, t := range b.Topics {
+		d.u64(g.tChip[t])
+	}
+	return d.sum()
+}
+
+// fieldsMemo is the digest of a briefing's own fields, with what they
+// were made from: its decoded file, its conversion (the summary may come
+// from there) and the site's default marking.
+type fieldsMemo struct {
+	entry *convEntry
+	class string
+	sum   uint64
+}
+
+// briefingFields digests a briefing's own fields, once per file and
+// conversion rather than once per build.
+func (g *digester) briefingFields(b *site.Briefing) uint64 {
+	f, e := g.s.File(b.Path), g.ss.entryOf(b.Path)
+	if m, ok := g.ss.fields[f]; ok && m.entry == e && m.class == g.s.Config.Classification {
+		g.fields[f] = m
+		return m.sum
 	}
 	d := g.new()
 	d.str(b.Path)
@@ -353,127 +439,116 @@ func (g *digester) briefingCard(b *site.Briefing) uint64 {
 	d.strs(b.Assets)
 	d.strs(b.TopicNames)
 	d.strs(b.EntityNames)
-	d.int(len(b.Topics))
-	for _, t := range b.Topics {
-		d.u64(g.topicChip(t))
-	}
 	v := d.sum()
-	g.bCard[b] = v
+	if f != nil {
+		g.fields[f] = fieldsMemo{entry: e, class: g.s.Config.Classification, sum: v}
+	}
 	return v
 }
 
 func (g *digester) topicChip(t *site.Topic) uint64 {
-	if v, ok := g.tChip[t]; ok {
-		return v
-	}
 	d := g.new()
 	d.str(t.Slug)
 	d.str(t.Title)
 	d.bool(t.Stub)
-	v := d.sum()
-	g.tChip[t] = v
-	return v
+	return d.sum()
 }
 
 // topicCard adds to the chip what the topic index shows.
 func (g *digester) topicCard(t *site.Topic) uint64 {
-	if v, ok := g.tCard[t]; ok {
-		return v
-	}
 	d := g.new()
-	d.u64(g.topicChip(t))
+	d.u64(g.tChip[t])
 	d.str(t.Path)
 	d.strs(t.Aliases)
 	d.str(t.Summary)
 	d.value(t.Params)
 	d.int(len(t.Sections))
 	d.int(len(t.Briefings))
-	v := d.sum()
-	g.tCard[t] = v
-	return v
+	return d.sum()
+}
+
+// topicSide digests what every page of a topic shows beside its sections:
+// the briefings tagged with it and its most-mentioned entities.
+func (g *digester) topicSide(t *site.Topic) uint64 {
+	d := g.new()
+	d.int(len(t.Briefings))
+	for _, b := range t.Briefings {
+		d.u64(g.bCard[b])
+	}
+	d.int(len(t.Entities))
+	for _, w := range t.Entities {
+		d.u64(g.eChip[w.Entity])
+		d.int(w.Count)
+	}
+	return d.sum()
 }
 
 func (g *digester) entityChip(e *site.Entity) uint64 {
-	if v, ok := g.eChip[e]; ok {
-		return v
-	}
 	d := g.new()
 	d.str(e.Slug)
 	d.str(e.Name)
 	d.str(e.Type)
 	d.bool(e.Stub)
-	v := d.sum()
-	g.eChip[e] = v
-	return v
+	return d.sum()
 }
 
 // entityCard adds to the chip what the entity index and graphs show.
 func (g *digester) entityCard(e *site.Entity) uint64 {
-	if v, ok := g.eCard[e]; ok {
-		return v
-	}
 	d := g.new()
-	d.u64(g.entityChip(e))
+	d.u64(g.eChip[e])
 	d.str(e.Path)
 	d.strs(e.Aliases)
 	d.str(e.Summary)
 	d.value(e.Params)
 	d.int(e.Mentions)
 	d.int(len(e.Appearances))
-	v := d.sum()
-	g.eCard[e] = v
-	return v
+	return d.sum()
 }
 
 // entityRelations digests the entities and topics an entity appears with.
 func (g *digester) entityRelations(e *site.Entity) uint64 {
-	if v, ok := g.eRel[e]; ok {
-		return v
-	}
 	d := g.new()
 	d.int(len(e.Related))
 	for _, r := range e.Related {
-		d.u64(g.entityChip(r.Entity))
+		d.u64(g.eChip[r.Entity])
 		d.int(r.Count)
 	}
 	d.int(len(e.Topics))
 	for _, t := range e.Topics {
-		d.u64(g.topicChip(t.Topic))
+		d.u64(g.tChip[t.Topic])
 		d.int(t.Count)
 	}
-	v := d.sum()
-	g.eRel[e] = v
-	return v
+	return d.sum()
 }
 
 func (g *digester) briefingPage(d *digest, b *site.Briefing) {
-	d.u64(g.briefingCard(b))
-	g.contentOf(d, b.Path)
+	d.u64(g.bCard[b])
+	if e := g.bEntry[b]; e != nil {
+		d.u64(e.sum)
+	}
 	for _, sec := range b.Sections {
 		d.int(len(sec.Topics))
 		for _, t := range sec.Topics {
-			d.u64(g.topicChip(t))
+			d.u64(g.tChip[t])
 		}
 		d.int(len(sec.Entities))
 		for _, e := range sec.Entities {
-			d.u64(g.entityChip(e))
+			d.u64(g.eChip[e])
 		}
 	}
-	chips := func(es []*site.Entity) {
+	for _, es := range [][]*site.Entity{b.Entities, b.Listed} {
 		d.int(len(es))
 		for _, e := range es {
-			d.u64(g.entityChip(e))
+			d.u64(g.eChip[e])
 		}
 	}
-	chips(b.Entities)
-	chips(b.Listed)
 	d.int(len(b.Tagged))
 	for _, t := range b.Tagged {
-		d.u64(g.topicChip(t))
+		d.u64(g.tChip[t])
 	}
 	d.int(len(b.Related))
 	for _, r := range b.Related {
-		d.u64(g.briefingCard(r.Briefing))
+		d.u64(g.bCard[r.Briefing])
 		d.u64(math.Float64bits(r.Score))
 		d.strs(r.Shared)
 	}
@@ -482,63 +557,52 @@ func (g *digester) briefingPage(d *digest, b *site.Briefing) {
 func (g *digester) topicPage(d *digest, t *site.Topic, n, size int) {
 	d.int(n)
 	d.int(size)
-	d.u64(g.topicCard(t))
+	d.u64(g.tCard[t])
 	g.contentOf(d, t.Path)
 	lo := min((n-1)*size, len(t.Sections))
 	for _, sec := range t.Sections[lo:min(lo+size, len(t.Sections))] {
-		d.u64(g.briefingCard(sec.Briefing))
+		d.u64(g.bCard[sec.Briefing])
 		d.int(sec.Index)
-		if e := g.ss.entryOf(sec.Briefing.Path); e != nil && sec.Index < len(e.secs) {
+		if e := g.bEntry[sec.Briefing]; e != nil && sec.Index < len(e.secs) {
 			d.u64(e.secs[sec.Index])
 		}
 		d.int(len(sec.Topics))
 		for _, t := range sec.Topics {
-			d.u64(g.topicChip(t))
+			d.u64(g.tChip[t])
 		}
 	}
-	d.u64(g.topicSide(t))
-}
-
-// topicSide digests what every page of a topic shows beside its sections:
-// the briefings tagged with it and its most-mentioned entities.
-func (g *digester) topicSide(t *site.Topic) uint64 {
-	if v, ok := g.tSide[t]; ok {
-		return v
-	}
-	d := g.new()
-	d.int(len(t.Briefings))
-	for _, b := range t.Briefings {
-		d.u64(g.briefingCard(b))
-	}
-	d.int(len(t.Entities))
-	for _, w := range t.Entities {
-		d.u64(g.entityChip(w.Entity))
-		d.int(w.Count)
-	}
-	v := d.sum()
-	g.tSide[t] = v
-	return v
+	d.u64(g.tSide[t])
 }
 
 func (g *digester) entityPage(d *digest, e *site.Entity, n, size int) {
 	d.int(n)
 	d.int(size)
-	d.u64(g.entityCard(e))
+	d.u64(g.eCard[e])
 	g.contentOf(d, e.Path)
+	index := g.eIndex[e]
 	lo := min((n-1)*size, len(e.Appearances))
 	for _, a := range e.Appearances[lo:min(lo+size, len(e.Appearances))] {
-		d.u64(g.briefingCard(a.Briefing))
+		d.u64(g.bCard[a.Briefing])
 		d.int(a.Count)
-		d.str(a.Sentence)
 		d.bool(a.Listed)
+		// The sentence comes from the briefing's conversion, which
+		// digested it once, by the entity's place in the site.
+		d.int(len(a.Sentence))
+		if c := g.bEntry[a.Briefing]; c != nil && a.Sentence != "" {
+			if v, ok := c.sentence[index]; ok {
+				d.u64(v)
+				continue
+			}
+		}
+		d.str(a.Sentence)
 	}
-	d.u64(g.entityRelations(e))
+	d.u64(g.eRel[e])
 	if n == 1 {
 		// The first page draws the entity's neighbourhood: the entities
-		// it appears with and how they appear with each other.
-		for _, r := range e.Related {
-			d.u64(g.entityCard(r.Entity))
-			d.u64(g.entityRelations(r.Entity))
+		// it appears with most and how they appear with each other.
+		for _, r := range e.Related[:min(egoNodes, len(e.Related))] {
+			d.u64(g.eCard[r.Entity])
+			d.u64(g.eRel[r.Entity])
 		}
 	}
 }

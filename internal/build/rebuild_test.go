@@ -641,3 +641,58 @@ func copyTree(t testing.TB, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRebuildEqualsFullBuildExample runs edits on the worked example, whose
+// briefings have footnotes, code, tables, wikilinks and long entity lists.
+func TestRebuildEqualsFullBuildExample(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "../../content", filepath.Join(dir, "content"))
+	writeFile(t, dir, "dossier.toml", readFile(t, "../..", "dossier.toml"))
+	opts := SessionOptions{Live: true}
+	sess := NewSession(os.DirFS(dir), opts)
+	ctx := context.Background()
+	if _, err := sess.Rebuild(ctx, Changes{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	putin := "content/briefings/2024-06-19-putin-state-visit-pyongyang.md"
+	steps := []struct {
+		name string
+		do   func() []string
+	}{
+		{"edit a paragraph", func() []string {
+			editFile(t, dir, putin, "repeating a gesture from earlier in the year", "as he had done before")
+			return []string{putin}
+		}},
+		{"mention an entity the briefing did not", func() []string {
+			editFile(t, dir, putin, "as he had done before", "as he had done before in Vladivostok")
+			return []string{putin}
+		}},
+		{"retitle a section so that it leaves a topic", func() []string {
+			editFile(t, dir, putin, "## Military Cooperation Under the Treaty", "## Under the Treaty")
+			return []string{putin}
+		}},
+		{"give an entity a new alias", func() []string {
+			editFile(t, dir, "content/entities/kinzhal.md", `aliases: ["Kh-47M2 Kinzhal"]`, `aliases: ["Kh-47M2 Kinzhal", "MiG-31"]`)
+			return []string{"content/entities/kinzhal.md"}
+		}},
+		{"delete an entity", func() []string {
+			removeAll(t, dir, "content/entities/yun-jong-ho.md")
+			return []string{"content/entities/yun-jong-ho.md"}
+		}},
+		{"move a briefing's date", func() []string {
+			editFile(t, dir, putin, "date: 2024-06-19", "date: 2023-08-19")
+			return []string{putin}
+		}},
+	}
+	for _, st := range steps {
+		upd, err := sess.Rebuild(ctx, Changes{Paths: st.do()})
+		want, wantErr := fullBuild(t, dir, opts)
+		if got, want := errorText(err), errorText(wantErr); got != want {
+			t.Fatalf("%s: rebuild error\n%s\nfull build error\n%s", st.name, got, want)
+		}
+		if err == nil {
+			sameSite(t, st.name, upd.Files, want)
+			t.Logf("%s: %d of %d pages rendered", st.name, len(upd.Rendered), upd.Pages)
+		}
+	}
+}

@@ -99,9 +99,10 @@ func writeJSON(w io.Writer, res *build.CheckResult, errs, warns int) error {
 		}
 		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{d.Path, max(d.Line, 1), max(d.Col, 1), sev, d.Msg})
 	}
+	// The encoder writes <, > and & as \u003c and so on: messages quote
+	// titles, and a report shown in a web page must not carry markup.
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
 		return fmt.Errorf("write JSON: %w", err)

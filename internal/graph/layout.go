@@ -1,9 +1,13 @@
 // Package graph lays out a small weighted network (entities that appear in
 // the same briefings) at build time and writes it as a static SVG whose
 // nodes are links. The layout is deterministic: a force-directed layout
-// started from fixed positions and run for a fixed number of steps, with no
-// randomness, then spread until no two labels and no label and node
-// overlap. The same graph always gives the same bytes.
+// started from fixed positions and run for a fixed number of steps with no
+// randomness (or, around a centre node, a radial one), then overlapping
+// nodes and labels pushed apart, and as a last resort the whole drawing
+// spread, until no two labels and no label and mark overlap. The same graph
+// always gives the same bytes on a given platform (floating-point results
+// could differ where the compiler fuses multiply-adds, as on arm64; the
+// coordinates are rounded to a tenth, which hides nearly all of it).
 //
 // The package knows nothing about the site: the caller gives labels, link
 // targets, CSS classes and weights.

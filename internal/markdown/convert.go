@@ -170,6 +170,7 @@ type state struct {
 	byRef   map[refKey]int // index into res.Mentions
 	firsts  []occurrence   // parallel to res.Mentions: the first occurrence
 	summary bool           // whether res.Summary has been taken
+	pos     positions      // lines and columns of offsets in src
 
 	// Scratch space for mention matching, reused from run to run.
 	run     []ast.Node
@@ -196,6 +197,7 @@ func newState(doc *Doc, src []byte) *state {
 		src:   src,
 		ids:   map[string]int{},
 		byRef: map[refKey]int{},
+		pos:   positions{src: src},
 	}
 	st.res.Sections = []Section{{Line: doc.BodyLine}}
 	return st

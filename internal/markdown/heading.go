@@ -139,8 +139,8 @@ func (st *state) heading(n *ast.Heading) {
 	}
 	line := st.doc.BodyLine
 	if pos := headingPos(n); pos >= 0 && pos <= len(st.src) {
-		// Not diag.LineCol: it copies the source up to pos on every call.
-		line = st.doc.BodyLine + bytes.Count(st.src[:pos], []byte("\n"))
+		l, _ := st.pos.at(pos)
+		line = st.doc.BodyLine + l - 1
 	}
 	st.section = len(st.res.Sections)
 	st.res.Sections = append(st.res.Sections, Section{ID: id, Title: title, Topics: topics, Line: line})

@@ -58,6 +58,7 @@ func checkLimits(doc *Doc, src []byte) *diag.Diagnostic {
 		line := src[off:end]
 		depth, rest, at := containers(line)
 		blank := len(bytes.TrimSpace(rest)) == 0
+		inCode := fence != nil
 		switch {
 		case fence != nil:
 			if t := bytes.TrimRight(rest, " \t"); len(t) >= len(fence) && bytes.Count(t, fence[:1]) == len(t) {
@@ -87,7 +88,7 @@ func checkLimits(doc *Doc, src []byte) *diag.Diagnostic {
 		if fence == nil && depth > maxNesting {
 			return fail(off+at, "lists, block quotes and footnotes are nested more than %d levels deep here: flatten the structure", maxNesting)
 		}
-		for i := 0; i+1 < len(line); i++ {
+		for i := 0; i+1 < len(line) && !inCode; i++ {
 			if line[i] == '[' && line[i+1] == '^' {
 				if notes++; notes > maxFootnoteMarks {
 					return fail(off+i, "this document has more than %d footnote references and definitions [^…], which makes it too slow to convert: "+

@@ -27,8 +27,8 @@ func TestLimits(t *testing.T) {
 	}
 	const (
 		nesting = "lists, block quotes and footnotes are nested more than 100 levels deep here: flatten the structure"
-		delims  = "this paragraph has more than 10000 runs of *, _ and ~, which makes it too slow to convert: split it with blank lines, or write them as \\*, \\_ and \\~ if they are not emphasis"
-		links   = "this paragraph has more than 5000 link targets \"](\", which makes it too slow to convert: split it with blank lines"
+		delims  = "this paragraph has 5001 emphasis markers (*, _ or ~) that open and never close, which makes it too slow to convert: close them, split the paragraph with blank lines, or write them as \\*, \\_ and \\~"
+		links   = "this paragraph has 20000 link targets \"](\" that are never closed with \")\", which makes it too slow to convert: close them or split the paragraph with blank lines"
 		notes   = "this document has more than 10000 footnote references and definitions [^…], which makes it too slow to convert: split the document"
 	)
 	for _, tc := range []struct {
@@ -41,9 +41,11 @@ func TestLimits(t *testing.T) {
 		{"nested footnote definitions", strings.Repeat("[^a]: ", 20_000) + "x\n", "f.md:3:601: " + nesting},
 		{"100 nested block quotes convert", strings.Repeat("> ", 100) + "x\n", ""},
 		{"deep indentation in fenced code is not nesting", "```\n" + strings.Repeat(" ", 5000) + "- x\n```\n", ""},
-		{"80,000 emphasis delimiters in one paragraph", strings.Repeat("*a_ ", 40_000), "f.md:3:20001: " + delims},
+		{"80,000 emphasis delimiters in one paragraph", strings.Repeat("*a_ ", 40_000), "f.md:3:20003: " + delims},
+		{"a 1 MB paragraph of paired emphasis converts", strings.Repeat("Kim met *nobody* and **Putin** _too_; ", 1<<20/40), ""},
+		{"a paragraph of 5,000 closed links converts", strings.Repeat("[a](https://example.org/) ", 5000), ""},
 		{"emphasis delimiters in separate paragraphs", strings.Repeat("*a_ *b_\n\n", 20_000), ""},
-		{"20,000 unclosed link targets", strings.Repeat("[a](", 20_000), "f.md:3:20003: " + links},
+		{"20,000 unclosed link targets", strings.Repeat("[a](", 20_000), "f.md:3:3: " + links},
 		{"20,000 footnotes", footnotes(20_000), "f.md:20003:2: " + notes},
 		{"10,000 equal headings", strings.Repeat("## A\n\n", 10_000), ""},
 	} {

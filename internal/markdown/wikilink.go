@@ -9,7 +9,6 @@ import (
 	"github.com/yuin/goldmark/util"
 	"go.abhg.dev/goldmark/wikilink"
 
-	"github.com/dossier-dev/dossier/internal/diag"
 	"github.com/dossier-dev/dossier/internal/link"
 )
 
@@ -133,7 +132,7 @@ func (st *state) brokenWikilink(n *wikilink.Node, msg string) {
 	if end := bytes.Index(st.src[pos:], []byte("]]")); end >= 2 {
 		written = string(st.src[pos+2 : pos+end])
 	}
-	line, col := diag.LineCol(st.src, pos)
+	line, col := st.pos.at(pos)
 	if !utf8.ValidString(written) {
 		written = strings.ToValidUTF8(written, "\uFFFD")
 	}

@@ -191,7 +191,8 @@ func (w *Writer) recover() error {
 	}
 	for _, l := range found {
 		if l.pid != os.Getpid() && alive(l.pid) {
-			return fmt.Errorf("refusing to build into %s: another dossier build (process %d) is writing it; wait for it to finish", w.shown, l.pid)
+			return fmt.Errorf("refusing to build into %s: another dossier build (process %d) is writing it; wait for it to finish "+
+				"(if no build is running, remove %s)", w.shown, l.pid, l.path)
 		}
 		if l.pid == os.Getpid() {
 			return fmt.Errorf("refusing to build into %s: this process is already building into it", w.shown)

@@ -385,7 +385,8 @@ func TestRefusals(t *testing.T) {
 		{"a file", file, site, "refusing to build into " + file + ": it is a file, not a folder; remove it or choose another destination with -d"},
 		{"foreign files", foreign, site, "refusing to build into " + foreign + ": it holds files Dossier did not write (f0.txt, f1.txt, f2.txt, f3.txt, f4.txt and 2 more); " +
 			"move files you want published into the site's static/ folder, or build into an empty folder"},
-		{"another build", busy, site, "refusing to build into " + busy + ": another dossier build (process 1) is writing it; wait for it to finish"},
+		{"another build", busy, site, "refusing to build into " + busy + ": another dossier build (process 1) is writing it; wait for it to finish " +
+			"(if no build is running, remove " + filepath.Join(filepath.Dir(busy), ".public.dossier-new-1-99") + ")"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			parent := filepath.Dir(tc.dest)

@@ -241,8 +241,11 @@ type docStats struct {
 }
 
 func statsOf(d Doc) docStats {
-	st := docStats{title: map[string]bool{}, summary: map[string]bool{}, body: map[string]int{}}
-	seen := map[string]bool{}
+	// About one distinct term per 12 bytes of text: sizing the maps saves
+	// most of their growing.
+	n := len(d.Body)/12 + 16
+	st := docStats{title: map[string]bool{}, summary: map[string]bool{}, body: make(map[string]int, n)}
+	seen := make(map[string]bool, n)
 	note := func(t string) {
 		if !seen[t] {
 			seen[t] = true

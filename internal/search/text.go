@@ -4,6 +4,7 @@ import (
 	"html"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // PlainText returns the text a reader sees in converted HTML: tags removed,
@@ -92,21 +93,26 @@ var blockTags = map[string]bool{
 	"dd": true, "hr": true, "figure": true, "figcaption": true, "caption": true,
 }
 
-// collapse turns every run of white space into one space and trims the ends.
+// collapse turns every run of white space (and NUL, which converted HTML
+// never means as text) into one space and trims the ends.
 func collapse(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) || r == 0 {
-			space = b.Len() > 0
-			continue
+	for i := 0; i < len(s); {
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
+		if c == 0 || unicode.IsSpace(c) {
+			space = len(b) > 0
+		} else {
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, s[i:i+size]...)
 		}
-		b.WriteRune(r)
+		i += size
 	}
-	return b.String()
+	return string(b)
 }

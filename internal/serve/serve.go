@@ -27,8 +27,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/fsnotify/fsnotify"
-
 	"github.com/dossier-dev/dossier/internal/build"
 	"github.com/dossier-dev/dossier/internal/diag"
 )
@@ -53,8 +51,6 @@ type Server struct {
 	sess  *build.Session
 	hub   *hub
 	state atomic.Pointer[state]
-	// observe, when set, sees every raw watcher event (tests).
-	observe func(fsnotify.Event)
 	// warnings are the warnings of the last build, as printed.
 	warnings string
 }
@@ -140,7 +136,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if wopts.Warn == nil {
 		wopts.Warn = func(err error) { fmt.Fprintf(s.opts.Stderr, "warning: %v\n", err) }
 	}
-	w, err := watch(s.opts.Source, wopts, s.observe)
+	w, err := Watch(s.opts.Source, wopts)
 	if err != nil {
 		ln.Close()
 		return err

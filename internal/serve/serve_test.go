@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/dossier-dev/dossier/internal/build"
+	"github.com/dossier-dev/dossier/internal/render"
 )
 
 // testSite is a small site: one briefing that mentions two entities, a
@@ -279,6 +281,58 @@ func (s *stream) next() sse {
 	return sse{}
 }
 
+// memSink keeps built files in memory.
+type memSink struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memSink) WriteFile(rel string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[rel] = bytes.Clone(data)
+	return nil
+}
+
+// sameAsBuild fetches every file of a fresh full build of the site from
+// the server and compares: the server must serve exactly what a build
+// writes, with the live-reload script added to HTML pages.
+func (r *running) sameAsBuild() {
+	r.t.Helper()
+	ctx := context.Background()
+	fsys := os.DirFS(r.dir)
+	m, err := build.Load(ctx, fsys, false)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	sink := &memSink{files: map[string][]byte{}}
+	if _, err := build.Render(ctx, fsys, m.Site, render.Options{BaseURL: r.url + "/", Live: true, Offline: m.Config.Offline}, sink); err != nil {
+		r.t.Fatal(err)
+	}
+	want := sink.files
+	script := regexp.MustCompile(`<script src="/_dossier/live.js"[^>]*></script>\n`)
+	for name, data := range want {
+		path := "/" + strings.TrimSuffix(name, "index.html")
+		resp, body := r.get(path)
+		if name == "404.html" {
+			continue // served for missing paths
+		}
+		if resp.StatusCode != http.StatusOK {
+			r.t.Errorf("%s: %d", path, resp.StatusCode)
+			continue
+		}
+		if strings.HasSuffix(name, ".html") {
+			body = script.ReplaceAllString(body, "")
+		}
+		if body != string(data) {
+			r.t.Errorf("%s: served bytes differ from a full build", path)
+		}
+	}
+	if got := len(r.state.Load().files); got != len(want) {
+		r.t.Errorf("serving %d files, a full build has %d", got, len(want))
+	}
+}
+
 func strs(v any) []string {
 	var out []string
 	list, _ := v.([]any)
@@ -306,6 +360,7 @@ func TestServeEvents(t *testing.T) {
 	if _, body := r.get("/briefings/visit/"); !strings.Contains(body, "The weather was grey.") {
 		t.Error("the page does not show the edit")
 	}
+	r.sameAsBuild()
 
 	write(t, dir, "themes/default/static/style.css", "body { background-color: rgb(1, 2, 3); }\n")
 	ev = s.next()
@@ -343,6 +398,7 @@ func TestServeEvents(t *testing.T) {
 	if resp, _ := r.get("/briefings/visit/"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("deleted page: %d", resp.StatusCode)
 	}
+	r.sameAsBuild()
 	for _, want := range []string{"built ", "rebuilt ", errs[0], "serving the last good version"} {
 		if !strings.Contains(r.out.String(), want) {
 			t.Errorf("terminal output lacks %q:\n%s", want, r.out.String())
