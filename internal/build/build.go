@@ -65,25 +65,36 @@ type Model struct {
 // build does before rendering. It returns every content error at once, as a
 // diag.List.
 func Load(ctx context.Context, fsys fs.FS, drafts bool) (*Model, error) {
-	// A bad dossier.toml does not stop the content from being read: the
-	// user gets every error of the run at once.
+	s, cfg, diags, err := load(ctx, fsys, drafts)
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		return nil, diags.Errors()
+	}
+	return &Model{Site: s, Config: cfg, Warnings: diags.Warnings()}, nil
+}
+
+// load runs every stage before rendering and returns the assembled site
+// with all the diagnostics of the run, errors and warnings, sorted. A bad
+// dossier.toml does not stop the content from being read, nor a bad file
+// the others: the user gets every error of the run at once. err is only
+// for an interruption.
+func load(ctx context.Context, fsys fs.FS, drafts bool) (*site.Site, config.Config, diag.List, error) {
 	cfg, diags := config.Load(fsys)
 	files, d := source.Load(ctx, fsys, source.Options{Drafts: drafts})
 	diags.Merge(d)
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, cfg, nil, err
 	}
 	s, d := site.New(cfg, files)
 	diags.Merge(d)
 	diags.Merge(convert(ctx, s))
 	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if diags.HasErrors() {
-		return nil, diags.Sort().Errors()
+		return nil, cfg, nil, err
 	}
 	s.Assemble()
-	return &Model{Site: s, Config: cfg, Warnings: diags.Sort().Warnings()}, nil
+	return s, cfg, diags.Sort(), nil
 }
 
 // Build builds the site in opts.Source into opts.Dest.

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dossier-dev/dossier/internal/config"
 	"github.com/dossier-dev/dossier/internal/diag"
 	"github.com/dossier-dev/dossier/internal/link"
 	"github.com/dossier-dev/dossier/internal/render"
@@ -43,21 +42,11 @@ func Check(ctx context.Context, fsys fs.FS, opts CheckOptions) (*CheckResult, er
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	// The stages of Load, kept apart here because Load stops at the first
-	// stage with errors and drops the warnings, and check wants both.
-	cfg, diags := config.Load(fsys)
-	files, d := source.Load(ctx, fsys, source.Options{Drafts: opts.Drafts})
-	diags.Merge(d)
-	if err := ctx.Err(); err != nil {
+	// Load would drop the warnings when there are errors; check wants both.
+	s, cfg, diags, err := load(ctx, fsys, opts.Drafts)
+	if err != nil {
 		return nil, err
 	}
-	s, d := site.New(cfg, files)
-	diags.Merge(d)
-	diags.Merge(convert(ctx, s))
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.Assemble()
 	if !diags.HasErrors() {
 		// Rendering finds template errors and files two parts of the site
 		// both want to write.
