@@ -139,7 +139,7 @@ func convert(ctx context.Context, s *site.Site) diag.List {
 	for _, d := range results {
 		diags.Merge(d)
 	}
-	diags.Merge(sectionTopics(s, l))
+	diags.Merge(sectionTopics(s, l, l.headings.Contains))
 	return diags
 }
 
@@ -175,9 +175,11 @@ func mentions(l *linker, r markdown.Result) []*site.Mention {
 }
 
 // sectionTopics gives each briefing section the topics its heading names,
-// by attribute or in its text (SPEC §4). It runs on one goroutine because an
-// attribute may name a topic that does not exist yet, which creates a stub.
-func sectionTopics(s *site.Site, l *linker) diag.List {
+// by attribute or in its text (SPEC §4); inHeading finds the topics named in
+// a heading's text (the heading trie, or a memo of it during rebuilds). It
+// runs on one goroutine because an attribute may name a topic that does not
+// exist yet, which creates a stub.
+func sectionTopics(s *site.Site, l *linker, inHeading func(title string) []*link.Ref) diag.List {
 	var diags diag.List
 	for _, b := range s.Briefings {
 		for _, sec := range b.Sections {
@@ -193,10 +195,12 @@ func sectionTopics(s *site.Site, l *linker) diag.List {
 				}
 				topics = appendUnique(topics, t)
 			}
-			for _, ref := range l.headings.Contains(sec.Title) {
+			for _, ref := range inHeading(sec.Title) {
 				topics = appendUnique(topics, l.topic[ref])
 			}
-			site.SortTopics(topics)
+			if len(topics) > 1 {
+				site.SortTopics(topics)
+			}
 			sec.Topics = topics
 		}
 	}

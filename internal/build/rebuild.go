@@ -82,7 +82,7 @@ type Session struct {
 	tmplSum  uint64
 	units    map[string]*unitState // by unit path (see unitOf)
 	global   diag.List             // load diagnostics of no unit
-	list     []*source.File        // every unit's files by path; nil when units changed
+	list     []*source.File        // every unit's files by path; nil to be made again
 	conv     convCache
 	fields   map[*source.File]fieldsMemo // see briefingFields
 
@@ -126,6 +126,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 	all := ch.All || !ss.loaded
 	readCfg, readTmpl, readAll := all, all, all
 	var units []string
+	seen := map[string]bool{}
 	for _, p := range ch.Paths {
 		p = path.Clean(strings.TrimPrefix(p, "/"))
 		top, _, _ := strings.Cut(p, "/")
@@ -135,7 +136,8 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 		case "content":
 			unit, whole := unitOf(p)
 			readAll = readAll || whole
-			if unit != "" && !slices.Contains(units, unit) {
+			if unit != "" && !seen[unit] {
+				seen[unit] = true
 				units = append(units, unit)
 			}
 		case "templates", "themes":

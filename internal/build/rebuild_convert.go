@@ -229,45 +229,26 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 		diags.Merge(r.Diags)
 	}
 	c.docs = docs
-	diags.Merge(ss.sectionTopics(s, l))
+	diags.Merge(sectionTopics(s, l, ss.headingTopics(l)))
 	return diags, nil
 }
 
-// sectionTopics does what sectionTopics (convert.go) does, remembering
-// what the heading trie finds in each title while the names stay the same.
-func (ss *Session) sectionTopics(s *site.Site, l *linker) diag.List {
-	var diags diag.List
+// headingTopics is the heading trie's Contains, remembering what it finds
+// in each title while the names stay the same, so that a rebuild does not
+// scan every heading of the site again.
+func (ss *Session) headingTopics(l *linker) func(string) []*link.Ref {
 	memo := ss.conv.headings
-	for _, b := range s.Briefings {
-		for _, sec := range b.Sections {
-			if sec.Index == 0 && sec.Title == "" {
-				continue
+	return func(title string) []*link.Ref {
+		refs, ok := memo[title]
+		if !ok {
+			if len(memo) > 1<<20 {
+				clear(memo) // titles of many edits ago
 			}
-			var topics []*site.Topic
-			for _, name := range sec.TopicNames {
-				t, msg := s.TopicByName(name)
-				if msg != "" {
-					diags.Errorf(b.Path, sec.Line, 1, "topics attribute: %s", msg)
-					continue
-				}
-				topics = appendUnique(topics, t)
-			}
-			refs, ok := memo[sec.Title]
-			if !ok {
-				if len(memo) > 1<<20 {
-					clear(memo) // titles of many edits ago
-				}
-				refs = l.headings.Contains(sec.Title)
-				memo[sec.Title] = refs
-			}
-			for _, ref := range refs {
-				topics = appendUnique(topics, l.topic[ref])
-			}
-			site.SortTopics(topics)
-			sec.Topics = topics
+			refs = l.headings.Contains(title)
+			memo[title] = refs
 		}
+		return refs
 	}
-	return diags
 }
 
 // mentionEpoch is a digest of everything every conversion depends on: the

@@ -180,8 +180,7 @@ type digester struct {
 	s    *site.Site
 	site uint64
 
-	bCard  map[*site.Briefing]uint64
-	bEntry map[*site.Briefing]*convEntry
+	bInfo  map[*site.Briefing]briefingInfo
 	tChip  map[*site.Topic]uint64
 	tCard  map[*site.Topic]uint64
 	tSide  map[*site.Topic]uint64
@@ -254,7 +253,7 @@ func parallel(n int, f func(i int)) {
 
 func (ss *Session) newDigester(s *site.Site, ropts render.Options) *digester {
 	g := &digester{ss: ss, s: s,
-		bCard: make(map[*site.Briefing]uint64, len(s.Briefings)), bEntry: make(map[*site.Briefing]*convEntry, len(s.Briefings)),
+		bInfo: make(map[*site.Briefing]briefingInfo, len(s.Briefings)),
 		tChip: make(map[*site.Topic]uint64, len(s.Topics)), tCard: make(map[*site.Topic]uint64, len(s.Topics)),
 		tSide: make(map[*site.Topic]uint64, len(s.Topics)),
 		eChip: make(map[*site.Entity]uint64, len(s.Entities)), eCard: make(map[*site.Entity]uint64, len(s.Entities)),
@@ -280,8 +279,7 @@ func (ss *Session) newDigester(s *site.Site, ropts render.Options) *digester {
 		g.eIndex[e] = i
 	}
 	for _, b := range s.Briefings {
-		g.bCard[b] = g.briefingCard(b)
-		g.bEntry[b] = ss.entryOf(b.Path)
+		g.bInfo[b] = briefingInfo{card: g.briefingCard(b), entry: ss.entryOf(b.Path)}
 	}
 	for _, t := range s.Topics {
 		g.tCard[t] = g.topicCard(t)
@@ -296,7 +294,7 @@ func (ss *Session) newDigester(s *site.Site, ropts render.Options) *digester {
 
 	cards, topics, entities, graph := g.new(), g.new(), g.new(), g.new()
 	for _, b := range s.Briefings {
-		cards.u64(g.bCard[b])
+		cards.u64(g.bInfo[b].card)
 	}
 	for _, t := range s.Topics {
 		topics.u64(g.tCard[t])
@@ -308,6 +306,12 @@ func (ss *Session) newDigester(s *site.Site, ropts render.Options) *digester {
 	}
 	g.cards, g.topics, g.entities, g.graph = cards.sum(), topics.sum(), entities.sum(), graph.sum()
 	return g
+}
+
+// briefingInfo is what pages need of a briefing they name.
+type briefingInfo struct {
+	card  uint64
+	entry *convEntry // its conversion
 }
 
 // page returns the digest of one page, or 0 for a page it does not know.
@@ -473,7 +477,7 @@ func (g *digester) topicSide(t *site.Topic) uint64 {
 	d := g.new()
 	d.int(len(t.Briefings))
 	for _, b := range t.Briefings {
-		d.u64(g.bCard[b])
+		d.u64(g.bInfo[b].card)
 	}
 	d.int(len(t.Entities))
 	for _, w := range t.Entities {
@@ -522,9 +526,10 @@ func (g *digester) entityRelations(e *site.Entity) uint64 {
 }
 
 func (g *digester) briefingPage(d *digest, b *site.Briefing) {
-	d.u64(g.bCard[b])
-	if e := g.bEntry[b]; e != nil {
-		d.u64(e.sum)
+	info := g.bInfo[b]
+	d.u64(info.card)
+	if info.entry != nil {
+		d.u64(info.entry.sum)
 	}
 	for _, sec := range b.Sections {
 		d.int(len(sec.Topics))
@@ -548,7 +553,7 @@ func (g *digester) briefingPage(d *digest, b *site.Briefing) {
 	}
 	d.int(len(b.Related))
 	for _, r := range b.Related {
-		d.u64(g.bCard[r.Briefing])
+		d.u64(g.bInfo[r.Briefing].card)
 		d.u64(math.Float64bits(r.Score))
 		d.strs(r.Shared)
 	}
@@ -561,9 +566,10 @@ func (g *digester) topicPage(d *digest, t *site.Topic, n, size int) {
 	g.contentOf(d, t.Path)
 	lo := min((n-1)*size, len(t.Sections))
 	for _, sec := range t.Sections[lo:min(lo+size, len(t.Sections))] {
-		d.u64(g.bCard[sec.Briefing])
+		info := g.bInfo[sec.Briefing]
+		d.u64(info.card)
 		d.int(sec.Index)
-		if e := g.bEntry[sec.Briefing]; e != nil && sec.Index < len(e.secs) {
+		if e := info.entry; e != nil && sec.Index < len(e.secs) {
 			d.u64(e.secs[sec.Index])
 		}
 		d.int(len(sec.Topics))
@@ -582,13 +588,14 @@ func (g *digester) entityPage(d *digest, e *site.Entity, n, size int) {
 	index := g.eIndex[e]
 	lo := min((n-1)*size, len(e.Appearances))
 	for _, a := range e.Appearances[lo:min(lo+size, len(e.Appearances))] {
-		d.u64(g.bCard[a.Briefing])
+		info := g.bInfo[a.Briefing]
+		d.u64(info.card)
 		d.int(a.Count)
 		d.bool(a.Listed)
 		// The sentence comes from the briefing's conversion, which
 		// digested it once, by the entity's place in the site.
 		d.int(len(a.Sentence))
-		if c := g.bEntry[a.Briefing]; c != nil && a.Sentence != "" {
+		if c := info.entry; c != nil && a.Sentence != "" {
 			if v, ok := c.sentence[index]; ok {
 				d.u64(v)
 				continue

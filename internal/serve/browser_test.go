@@ -3,56 +3,20 @@ package serve
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/dossier-dev/dossier/internal/browsertest"
+
 	"github.com/chromedp/chromedp"
 )
 
-// chromium finds the browser, or skips the test; in CI (CI=true) a missing
-// browser fails, so that it can never pass silently.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chromium-headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is not installed (apt-get install -y chromium); CI=true requires it")
-	}
-	t.Skip("Chromium is not installed (apt-get install -y chromium)")
-	return ""
-}
-
-// browser opens a headless Chromium tab.
+// browser opens a headless Chromium tab (see internal/browsertest).
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-	})
-	// Start the browser on a context without a deadline.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
+	return browsertest.Tab(t, 1280, 900)
 }
 
 // run runs browser actions, failing the test after waitLimit.
@@ -105,7 +69,7 @@ const connected = `document.querySelector('script[data-server]')?.dataset.connec
 // broken front matter shows an overlay naming the file and line, which
 // goes when the file is fixed; a deleted briefing sends its page to the
 // briefings list; a restarted server makes the page reload.
-func TestBrowserLiveReload(t *testing.T) {
+func TestServeBrowserLiveReload(t *testing.T) {
 	ctx := browser(t)
 	dir := writeSite(t, testSite)
 	r := start(t, dir, "127.0.0.1:0")

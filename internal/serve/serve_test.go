@@ -26,14 +26,14 @@ import (
 // testSite is a small site: one briefing that mentions two entities, a
 // second briefing, a topic, a theme stylesheet of the site's own.
 var testSite = map[string]string{
-	"dossier.toml": "title = \"Serve Watch\"\n",
-	"content/entities/kim-jong-un.md": "---\nname: Kim Jong Un\ntype: person\naliases: [Kim]\n---\nA leader.\n",
+	"dossier.toml":                       "title = \"Serve Watch\"\n",
+	"content/entities/kim-jong-un.md":    "---\nname: Kim Jong Un\ntype: person\naliases: [Kim]\n---\nA leader.\n",
 	"content/entities/vladimir-putin.md": "---\nname: Vladimir Putin\ntype: person\n---\nA president.\n",
-	"content/topics/diplomacy.md": "---\ntitle: Diplomacy\n---\nTalks.\n",
+	"content/topics/diplomacy.md":        "---\ntitle: Diplomacy\n---\nTalks.\n",
 	"content/briefings/2023-09-13-visit.md": "---\ntitle: The Visit\ndate: 2023-09-13\ntopics: [Diplomacy]\n---\n" +
 		"Kim Jong Un met Vladimir Putin in the east.\n\n## Diplomacy Today\n\nThe weather was fine.\n",
 	"content/briefings/2023-10-01-later.md": "---\ntitle: Later Talks\ndate: 2023-10-01\n---\nKim spoke again.\n",
-	"themes/default/static/style.css": "body { background-color: rgb(255, 255, 255); }\n",
+	"themes/default/static/style.css":       "body { background-color: rgb(255, 255, 255); }\n",
 }
 
 func writeSite(t *testing.T, files map[string]string) string {
@@ -493,7 +493,7 @@ func TestServeWarnsAboutNonLoopback(t *testing.T) {
 	}
 }
 
-func TestBuildEvent(t *testing.T) {
+func TestServeBuildEvent(t *testing.T) {
 	files := map[string][]byte{"index.html": nil, "briefings/index.html": nil, "briefings/b/index.html": nil,
 		"briefings/b/map.svg": nil, "entities/e/index.html": nil, "search/index.html": nil, "search/i-1.js": nil}
 	for _, tc := range []struct {
@@ -523,7 +523,7 @@ func TestBuildEvent(t *testing.T) {
 	}
 }
 
-func TestInject(t *testing.T) {
+func TestServeInject(t *testing.T) {
 	for _, tc := range []struct{ page, want string }{
 		{"<p>a</p></body></html>", "<p>a</p>S\n</body></html>"},
 		{"<p>a</body></p></BODY>", "<p>a</body></p>S\n</BODY>"},

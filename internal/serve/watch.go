@@ -19,6 +19,9 @@ import (
 // configuration file and the folders a build reads.
 var watchedTops = []string{"dossier.toml", "content", "templates", "themes", "static"}
 
+// hugeBatch is how many changed paths make a batch ask for everything.
+const hugeBatch = 5000
+
 // Batch is the changes of one quiet period.
 type Batch struct {
 	// Paths are slash-separated, relative to the site root, sorted.
@@ -132,7 +135,9 @@ func (w *Watcher) Ready() <-chan struct{} { return w.ready }
 // call it directly instead of waiting for the quiet period.
 func (w *Watcher) Take() Batch {
 	w.mu.Lock()
-	rescan := w.rescan
+	// So much moved (a branch checkout, an archive extracted) that
+	// folders may have come and gone unseen: check them all.
+	rescan := w.rescan || len(w.pending) > hugeBatch
 	w.rescan = false
 	w.mu.Unlock()
 	if rescan {
@@ -140,11 +145,13 @@ func (w *Watcher) Take() Batch {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	b := Batch{All: w.all}
-	for p := range w.pending {
-		b.Paths = append(b.Paths, p)
+	b := Batch{All: w.all || len(w.pending) > hugeBatch}
+	if !b.All {
+		for p := range w.pending {
+			b.Paths = append(b.Paths, p)
+		}
+		slices.Sort(b.Paths)
 	}
-	slices.Sort(b.Paths)
 	w.pending, w.all = map[string]bool{}, false
 	if w.timer != nil {
 		w.timer.Stop()

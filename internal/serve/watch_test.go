@@ -146,7 +146,9 @@ func write(t *testing.T, root, rel, text string) {
 	}
 }
 
-func (tw *testWatcher) path(rel string) string { return filepath.Join(tw.root, filepath.FromSlash(rel)) }
+func (tw *testWatcher) path(rel string) string {
+	return filepath.Join(tw.root, filepath.FromSlash(rel))
+}
 
 func (tw *testWatcher) do(err error) {
 	tw.t.Helper()
@@ -155,7 +157,7 @@ func (tw *testWatcher) do(err error) {
 	}
 }
 
-func TestWatchPlainWrite(t *testing.T) {
+func TestServeWatchPlainWrite(t *testing.T) {
 	tw := newTestWatcher(t)
 	write(t, tw.root, "content/briefings/a.md", "---\ntitle: y\n---\n")
 	tw.expect("content/briefings/a.md")
@@ -164,7 +166,7 @@ func TestWatchPlainWrite(t *testing.T) {
 // TestWatchVimSave saves as vim does by default (writebackup,
 // backupcopy=auto): probe the folder with 4913, rename the original to a~,
 // write a new file, set its mode, delete the backup.
-func TestWatchVimSave(t *testing.T) {
+func TestServeWatchVimSave(t *testing.T) {
 	tw := newTestWatcher(t)
 	write(t, tw.root, "content/briefings/4913", "")
 	tw.do(os.Remove(tw.path("content/briefings/4913")))
@@ -180,7 +182,7 @@ func TestWatchVimSave(t *testing.T) {
 // TestWatchJetBrainsSave saves as IntelliJ's "safe write" does: write a
 // temporary file, move the original aside, move the temporary file over
 // it (no Write event for the original name), delete the old one.
-func TestWatchJetBrainsSave(t *testing.T) {
+func TestServeWatchJetBrainsSave(t *testing.T) {
 	tw := newTestWatcher(t)
 	write(t, tw.root, "content/briefings/a.md___jb_tmp___", "---\ntitle: idea\n---\n")
 	tw.do(os.Rename(tw.path("content/briefings/a.md"), tw.path("content/briefings/a.md___jb_old___")))
@@ -192,7 +194,7 @@ func TestWatchJetBrainsSave(t *testing.T) {
 // TestWatchNewNestedFolder creates a folder with a folder and files inside
 // at once, as mkdir -p and an archive extraction do: the files inside
 // report no events of their own before the folder is watched.
-func TestWatchNewNestedFolder(t *testing.T) {
+func TestServeWatchNewNestedFolder(t *testing.T) {
 	tw := newTestWatcher(t)
 	tw.do(os.MkdirAll(tw.path("content/briefings/bundle/images"), 0o755))
 	write(t, tw.root, "content/briefings/bundle/index.md", "---\ntitle: b\n---\n")
@@ -222,7 +224,7 @@ func TestWatchNewNestedFolder(t *testing.T) {
 	tw.expect("templates/partials.html")
 }
 
-func TestWatchRename(t *testing.T) {
+func TestServeWatchRename(t *testing.T) {
 	tw := newTestWatcher(t)
 	tw.do(os.Rename(tw.path("content/briefings/a.md"), tw.path("content/briefings/b.md")))
 	tw.expect("content/briefings/a.md", "content/briefings/b.md")
@@ -239,13 +241,13 @@ func TestWatchRename(t *testing.T) {
 	tw.expect("content/briefings/y/index.md")
 }
 
-func TestWatchDelete(t *testing.T) {
+func TestServeWatchDelete(t *testing.T) {
 	tw := newTestWatcher(t)
 	tw.do(os.Remove(tw.path("content/briefings/a.md")))
 	tw.expect("content/briefings/a.md")
 }
 
-func TestWatchIgnoresChmodAndTemporaryFiles(t *testing.T) {
+func TestServeWatchIgnoresChmodAndTemporaryFiles(t *testing.T) {
 	tw := newTestWatcher(t)
 	tw.do(os.Chmod(tw.path("content/briefings/a.md"), 0o600))
 	for _, name := range []string{".#a.md", "#a.md#", "a.md~", ".a.md.swp", ".a.md.swx", "4913", "a.md___jb_tmp___", "a.md___jb_old___"} {
@@ -258,7 +260,7 @@ func TestWatchIgnoresChmodAndTemporaryFiles(t *testing.T) {
 	tw.expect()
 }
 
-func TestWatchConfigAndAtomicConfigSave(t *testing.T) {
+func TestServeWatchConfigAndAtomicConfigSave(t *testing.T) {
 	tw := newTestWatcher(t)
 	write(t, tw.root, "dossier.toml.tmp", "title = \"x\"\n")
 	tw.do(os.Rename(tw.path("dossier.toml.tmp"), tw.path("dossier.toml")))
@@ -267,7 +269,7 @@ func TestWatchConfigAndAtomicConfigSave(t *testing.T) {
 
 // TestWatchBurstIsOneBatch writes 100 files in a row: the quiet period
 // starts again with each event, so they make one batch, one rebuild.
-func TestWatchBurstIsOneBatch(t *testing.T) {
+func TestServeWatchBurstIsOneBatch(t *testing.T) {
 	tw := newTestWatcher(t)
 	var want []string
 	for i := range 100 {
@@ -305,7 +307,7 @@ func TestWatchBurstIsOneBatch(t *testing.T) {
 
 // TestWatchOverflowAsksForEverything: when the kernel queue overflows,
 // events are lost, so the next batch asks for a full rebuild.
-func TestWatchOverflowAsksForEverything(t *testing.T) {
+func TestServeWatchOverflowAsksForEverything(t *testing.T) {
 	tw := newTestWatcher(t)
 	tw.fsw.Errors <- fsnotify.ErrEventOverflow
 	select {
@@ -317,5 +319,19 @@ func TestWatchOverflowAsksForEverything(t *testing.T) {
 	<-tw.Ready()
 	if got := tw.Take(); !got.All {
 		t.Errorf("batch after overflow: %+v, want All", got)
+	}
+}
+
+// TestWatchHugeBatchAsksForEverything: a batch of thousands of paths (a
+// branch checkout) asks for a full rebuild rather than a list.
+func TestServeWatchHugeBatchAsksForEverything(t *testing.T) {
+	tw := newTestWatcher(t)
+	tw.mu.Lock()
+	for i := range hugeBatch + 1 {
+		tw.pending[fmt.Sprintf("content/briefings/b%d.md", i)] = true
+	}
+	tw.mu.Unlock()
+	if got := tw.Take(); !got.All || len(got.Paths) != 0 {
+		t.Errorf("huge batch: All %v with %d paths", got.All, len(got.Paths))
 	}
 }
