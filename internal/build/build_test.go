@@ -90,9 +90,9 @@ func TestCrossLinking(t *testing.T) {
 	t.Run("first mention links, through an alias and a typographic possessive", func(t *testing.T) {
 		got := mentionLinks(body)
 		want := [][2]string{
-			{"Kim", "../../entities/kim-jong-un/"},         // "Kim’s": ’ ends the word
+			{"Kim", "../../entities/kim-jong-un/"},               // "Kim’s": ’ ends the word
 			{"Vladimir Putin", "../../entities/vladimir-putin/"}, // first Putin mention
-			{"Kim Yo Jong", "../../entities/kim-yo-jong/"}, // longest match, not "Kim"
+			{"Kim Yo Jong", "../../entities/kim-yo-jong/"},       // longest match, not "Kim"
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("mention links:\n got %q\nwant %q", got, want)
@@ -138,7 +138,9 @@ func TestCrossLinking(t *testing.T) {
 	t.Run("topic page gathers matching sections newest first", func(t *testing.T) {
 		topic := parse(t, out, "topics/military-cooperation/index.html")
 		var titles []string
-		for _, h := range findAll(mainOf(topic), func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "h2" && strings.Contains(attr(n, "id"), "--") }) {
+		for _, h := range findAll(mainOf(topic), func(n *html.Node) bool {
+			return n.Type == html.ElementNode && n.Data == "h2" && strings.Contains(attr(n, "id"), "--")
+		}) {
 			titles = append(titles, strings.TrimSuffix(strings.TrimSpace(textOf(h)), "#"))
 		}
 		for i := range titles {
