@@ -63,60 +63,15 @@ func newLinker(s *site.Site) *linker {
 func convert(ctx context.Context, s *site.Site) diag.List {
 	l := newLinker(s)
 	conv := markdown.New(markdown.Options{Unsafe: s.Config.Markdown.Unsafe})
-	mode := map[string]markdown.Mode{"first": markdown.LinkFirst, "all": markdown.LinkAll, "none": markdown.LinkNone}[s.Config.Linking.Mentions]
-	selfEntity := map[*site.Entity]*link.Ref{}
-	for r, e := range l.entity {
-		selfEntity[e] = r
-	}
-	selfTopic := map[*site.Topic]*link.Ref{}
-	for r, t := range l.topic {
-		selfTopic[t] = r
-	}
-
+	mode := linkMode(s)
 	type task struct {
 		doc  markdown.Doc
 		done func(markdown.Result)
 	}
 	var tasks []task
-	for _, b := range s.Briefings {
-		tasks = append(tasks, task{docFor(l, s, b.Path, "briefings/"+b.Slug+"/", nil, mode), func(r markdown.Result) {
-			b.Content = content(r, b)
-			b.Mentions = mentions(l, r)
-			if b.Summary == "" {
-				b.Summary, b.AutoSummary = r.Summary, true
-			}
-		}})
-	}
-	for _, e := range s.Entities {
-		if e.Stub {
-			continue
-		}
-		tasks = append(tasks, task{docFor(l, s, e.Path, "entities/"+e.Slug+"/", selfEntity[e], mode), func(r markdown.Result) {
-			e.Content = content(r, nil)
-			if e.Summary == "" {
-				e.Summary = r.Summary
-			}
-		}})
-	}
-	for _, t := range s.Topics {
-		if t.Stub {
-			continue
-		}
-		tasks = append(tasks, task{docFor(l, s, t.Path, "topics/"+t.Slug+"/", selfTopic[t], mode), func(r markdown.Result) {
-			t.Content = content(r, nil)
-			if t.Summary == "" {
-				t.Summary = r.Summary
-			}
-		}})
-	}
-	for _, p := range s.Pages {
-		tasks = append(tasks, task{docFor(l, s, p.Path, p.Slug+"/", nil, mode), func(r markdown.Result) {
-			p.Content = content(r, nil)
-			if p.Summary == "" {
-				p.Summary = r.Summary
-			}
-		}})
-	}
+	eachDocument(s, l, func(path, base string, self *link.Ref, done func(markdown.Result)) {
+		tasks = append(tasks, task{docFor(l, s, path, base, self, mode), done})
+	})
 
 	results := make([]diag.List, len(tasks))
 	g, ctx := errgroup.WithContext(ctx)
@@ -141,6 +96,65 @@ func convert(ctx context.Context, s *site.Site) diag.List {
 	}
 	diags.Merge(sectionTopics(s, l, l.headings.Contains))
 	return diags
+}
+
+// linkMode is the site's linking.mentions setting as a markdown.Mode.
+func linkMode(s *site.Site) markdown.Mode {
+	return map[string]markdown.Mode{"first": markdown.LinkFirst, "all": markdown.LinkAll, "none": markdown.LinkNone}[s.Config.Linking.Mentions]
+}
+
+// eachDocument calls add for every document to convert, in a fixed order,
+// with its page folder, its own ref (so that it never links to itself) and
+// what to do with the result. Full builds and rebuilds both use it, so that
+// what a conversion sets in the model cannot differ between them.
+func eachDocument(s *site.Site, l *linker, add func(path, base string, self *link.Ref, done func(markdown.Result))) {
+	selfEntity := map[*site.Entity]*link.Ref{}
+	for r, e := range l.entity {
+		selfEntity[e] = r
+	}
+	selfTopic := map[*site.Topic]*link.Ref{}
+	for r, t := range l.topic {
+		selfTopic[t] = r
+	}
+	// Summaries written in front matter get the typography the body gets;
+	// one taken from the first paragraph has it already.
+	summary := func(written, first string) string {
+		if written == "" {
+			return first
+		}
+		return markdown.Smarten(written)
+	}
+	for _, b := range s.Briefings {
+		add(b.Path, "briefings/"+b.Slug+"/", nil, func(r markdown.Result) {
+			b.Content = content(r, b)
+			b.Mentions = mentions(l, r)
+			b.AutoSummary = b.Summary == ""
+			b.Summary = summary(b.Summary, r.Summary)
+			b.Location = markdown.Smarten(b.Location)
+		})
+	}
+	for _, e := range s.Entities {
+		if !e.Stub {
+			add(e.Path, "entities/"+e.Slug+"/", selfEntity[e], func(r markdown.Result) {
+				e.Content = content(r, nil)
+				e.Summary = summary(e.Summary, r.Summary)
+			})
+		}
+	}
+	for _, t := range s.Topics {
+		if !t.Stub {
+			add(t.Path, "topics/"+t.Slug+"/", selfTopic[t], func(r markdown.Result) {
+				t.Content = content(r, nil)
+				t.Summary = summary(t.Summary, r.Summary)
+			})
+		}
+	}
+	for _, p := range s.Pages {
+		add(p.Path, p.Slug+"/", nil, func(r markdown.Result) {
+			p.Content = content(r, nil)
+			p.Summary = summary(p.Summary, r.Summary)
+		})
+	}
 }
 
 // docFor prepares the conversion of one document. The body was kept by the

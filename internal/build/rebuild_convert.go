@@ -99,21 +99,15 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 		c.unsafe = s.Config.Markdown.Unsafe
 		c.docs = nil
 	}
-	mode := map[string]markdown.Mode{"first": markdown.LinkFirst, "all": markdown.LinkAll, "none": markdown.LinkNone}[s.Config.Linking.Mentions]
+	mode := linkMode(s)
 	if epoch := ss.mentionEpoch(s, mode); c.docs == nil || epoch != c.epoch {
 		c.docs, c.epoch = map[string]*convEntry{}, epoch
 	}
 
 	l := ss.linkerFor(s)
-	selfEntity := map[*site.Entity]*link.Ref{}
 	bySlug := map[string]*link.Ref{}
 	for r, e := range l.entity {
-		selfEntity[e] = r
 		bySlug[e.Slug] = r
-	}
-	selfTopic := map[*site.Topic]*link.Ref{}
-	for r, t := range l.topic {
-		selfTopic[t] = r
 	}
 
 	type task struct {
@@ -131,45 +125,7 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 		}
 		tasks = append(tasks, t)
 	}
-	for _, b := range s.Briefings {
-		add(b.Path, "briefings/"+b.Slug+"/", nil, func(r markdown.Result) {
-			b.Content = content(r, b)
-			b.Mentions = mentions(l, r)
-			if b.Summary == "" {
-				b.Summary, b.AutoSummary = r.Summary, true
-			}
-		})
-	}
-	for _, e := range s.Entities {
-		if e.Stub {
-			continue
-		}
-		add(e.Path, "entities/"+e.Slug+"/", selfEntity[e], func(r markdown.Result) {
-			e.Content = content(r, nil)
-			if e.Summary == "" {
-				e.Summary = r.Summary
-			}
-		})
-	}
-	for _, t := range s.Topics {
-		if t.Stub {
-			continue
-		}
-		add(t.Path, "topics/"+t.Slug+"/", selfTopic[t], func(r markdown.Result) {
-			t.Content = content(r, nil)
-			if t.Summary == "" {
-				t.Summary = r.Summary
-			}
-		})
-	}
-	for _, p := range s.Pages {
-		add(p.Path, p.Slug+"/", nil, func(r markdown.Result) {
-			p.Content = content(r, nil)
-			if p.Summary == "" {
-				p.Summary = r.Summary
-			}
-		})
-	}
+	eachDocument(s, l, add)
 
 	var missed []*task
 	for _, t := range tasks {
