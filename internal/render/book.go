@@ -278,15 +278,6 @@ func HighestMarking(marks []string) string {
 	return best
 }
 
-// siteInfo is what every page knows about the site.
-func siteInfo(s *site.Site, opts Options) *SiteInfo {
-	return &SiteInfo{
-		Title: s.Config.Title, Language: s.Config.Language, BaseURL: opts.BaseURL,
-		Classification: s.Config.Classification, Paper: s.Config.Print.Paper,
-		Pages: s.Pages, Live: opts.Live,
-		Counts: Counts{Briefings: len(s.Briefings), Topics: len(s.Topics), Entities: len(s.Entities)},
-	}
-}
 
 // CSSString quotes s as a CSS string literal, for the per-document values
 // that print style sheets show in the page margins (title, date, marking):

@@ -38,13 +38,7 @@ const (
 
 // Plan lists every page of the site in a fixed order.
 func Plan(s *site.Site, opts Options) []Job {
-	info := &SiteInfo{
-		Title: s.Config.Title, Language: s.Config.Language, BaseURL: opts.BaseURL,
-		Classification: s.Config.Classification, Paper: s.Config.Print.Paper,
-		Pages: s.Pages, Live: opts.Live,
-		Counts: Counts{Briefings: len(s.Briefings), Topics: len(s.Topics), Entities: len(s.Entities)},
-	}
-	pb := &planner{s: s, info: info, opts: opts}
+	pb := &planner{s: s, info: siteInfo(s, opts), opts: opts}
 	var jobs []Job
 	add := func(file string, f func() *Page) { jobs = append(jobs, Job{File: file, Data: f}) }
 

@@ -215,3 +215,13 @@ func relURL(root, path string, offline bool) string {
 func rootFor(path string) string {
 	return strings.Repeat("../", strings.Count(path, "/"))
 }
+
+// siteInfo is what every page, and the book, knows about the site.
+func siteInfo(s *site.Site, opts Options) *SiteInfo {
+	return &SiteInfo{
+		Title: s.Config.Title, Language: s.Config.Language, BaseURL: opts.BaseURL,
+		Classification: s.Config.Classification, Paper: s.Config.Print.Paper,
+		Pages: s.Pages, Live: opts.Live,
+		Counts: Counts{Briefings: len(s.Briefings), Topics: len(s.Topics), Entities: len(s.Entities)},
+	}
+}
