@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dossier-dev/dossier/internal/output/outputtest"
+
 	"github.com/dossier-dev/dossier/internal/markdown"
 
 	"golang.org/x/net/html"
@@ -493,7 +495,7 @@ func TestHostileInput(t *testing.T) {
 			}
 			copyTree(t, base, site)
 			out := filepath.Join(site, "public")
-			before := snapshot(t, out)
+			before := outputtest.Snapshot(t, out)
 
 			for name, data := range tc.files {
 				writeFile(t, site, name, data)
@@ -520,7 +522,7 @@ func TestHostileInput(t *testing.T) {
 				t.Errorf("exit status %d, want %d", status, tc.status)
 			}
 			if tc.status != 0 {
-				sameTree(t, snapshot(t, out), before)
+				outputtest.Same(t, outputtest.Snapshot(t, out), before)
 			} else {
 				checkEscaped(t, out)
 				if tc.check != nil {
@@ -771,66 +773,6 @@ func symlink(t *testing.T, target, link string) {
 	t.Helper()
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// entry is what a test remembers of one file.
-type entry struct {
-	data  string
-	mtime time.Time
-	mode  fs.FileMode
-}
-
-// snapshot records every file and folder under dir.
-func snapshot(t *testing.T, dir string) map[string]entry {
-	t.Helper()
-	out := map[string]entry{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		e := entry{mode: info.Mode()}
-		if !d.IsDir() {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			e.data, e.mtime = string(b), info.ModTime()
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = e
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// sameTree asserts that two snapshots are identical.
-func sameTree(t *testing.T, got, want map[string]entry) {
-	t.Helper()
-	for name, w := range want {
-		g, ok := got[name]
-		switch {
-		case !ok:
-			t.Errorf("previous output changed: %s is gone", name)
-		case g.data != w.data:
-			t.Errorf("previous output changed: %s has other bytes", name)
-		case !g.mtime.Equal(w.mtime):
-			t.Errorf("previous output changed: %s was rewritten", name)
-		case g.mode != w.mode:
-			t.Errorf("previous output changed: %s has mode %v, was %v", name, g.mode, w.mode)
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("previous output changed: %s appeared", name)
-		}
 	}
 }
 

@@ -16,71 +16,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dossier-dev/dossier/internal/output/outputtest"
 )
-
-// entry is what a test remembers of one file: its bytes, modification time
-// and permissions.
-type entry struct {
-	data  string
-	mtime time.Time
-	mode  fs.FileMode
-}
-
-// snapshot records every file and folder under dir, by slash path.
-func snapshot(t *testing.T, dir string) map[string]entry {
-	t.Helper()
-	out := map[string]entry{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		e := entry{mode: info.Mode()}
-		if info.Mode()&fs.ModeSymlink != 0 {
-			e.data, _ = os.Readlink(p)
-		} else if !d.IsDir() {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			e.data, e.mtime = string(b), info.ModTime()
-		}
-		out[filepath.ToSlash(rel)] = e
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// sameTree asserts that two snapshots are identical, modification times
-// included.
-func sameTree(t *testing.T, got, want map[string]entry) {
-	t.Helper()
-	for name, w := range want {
-		g, ok := got[name]
-		switch {
-		case !ok:
-			t.Errorf("%s: missing", name)
-		case g.data != w.data:
-			t.Errorf("%s: bytes changed: %q, was %q", name, g.data, w.data)
-		case !g.mtime.Equal(w.mtime):
-			t.Errorf("%s: modification time changed: %v, was %v", name, g.mtime, w.mtime)
-		case g.mode != w.mode:
-			t.Errorf("%s: mode changed: %v, was %v", name, g.mode, w.mode)
-		}
-	}
-	for name := range got {
-		if _, ok := want[name]; !ok {
-			t.Errorf("%s: appeared", name)
-		}
-	}
-}
 
 // noLeftovers asserts that no hidden build folder is left beside dest.
 func noLeftovers(t *testing.T, dest string) {
@@ -173,7 +111,7 @@ func TestUnchangedFilesKeepTheirTime(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	build(t, dest, siteA)
 	age(t, dest)
-	before := snapshot(t, dest)
+	before := outputtest.Snapshot(t, dest)
 	inode := func(rel string) uint64 {
 		info, err := os.Stat(filepath.Join(dest, rel))
 		if err != nil {
@@ -192,13 +130,13 @@ func TestUnchangedFilesKeepTheirTime(t *testing.T) {
 	if st.Written != 1 || st.Unchanged != 3 {
 		t.Errorf("stats %+v, want 1 written and 3 unchanged", st)
 	}
-	after := snapshot(t, dest)
+	after := outputtest.Snapshot(t, dest)
 	for _, name := range []string{"briefings/a/index.html", "briefings/b/index.html", "assets/style.css", ManifestName} {
-		if !after[name].mtime.Equal(before[name].mtime) {
-			t.Errorf("%s: modification time changed from %v to %v", name, before[name].mtime, after[name].mtime)
+		if !after[name].ModTime.Equal(before[name].ModTime) {
+			t.Errorf("%s: modification time changed from %v to %v", name, before[name].ModTime, after[name].ModTime)
 		}
 	}
-	if after["index.html"].data != "home B" || after["index.html"].mtime.Equal(before["index.html"].mtime) {
+	if after["index.html"].Data != "home B" || after["index.html"].ModTime.Equal(before["index.html"].ModTime) {
 		t.Errorf("changed file not rewritten: %+v", after["index.html"])
 	}
 	if got := inode("briefings/a/index.html"); got != ino {
@@ -207,12 +145,12 @@ func TestUnchangedFilesKeepTheirTime(t *testing.T) {
 
 	// A build with nothing new changes nothing at all.
 	age(t, dest)
-	before = snapshot(t, dest)
+	before = outputtest.Snapshot(t, dest)
 	st = build(t, dest, next)
 	if st.Written != 0 || st.Unchanged != 4 {
 		t.Errorf("stats %+v, want 0 written", st)
 	}
-	sameTree(t, snapshot(t, dest), before)
+	outputtest.Same(t, outputtest.Snapshot(t, dest), before)
 }
 
 func TestUnchangedFilesWithoutHardLinks(t *testing.T) {
@@ -254,7 +192,7 @@ func TestAbortLeavesOutputUntouched(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	build(t, dest, siteA)
 	age(t, dest)
-	before := snapshot(t, dest)
+	before := outputtest.Snapshot(t, dest)
 	w, err := Open(dest, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -262,12 +200,12 @@ func TestAbortLeavesOutputUntouched(t *testing.T) {
 	w.WriteFile("index.html", []byte("half a build"))
 	w.WriteFile("briefings/a/index.html", []byte("briefing a"))
 	w.Abort()
-	sameTree(t, snapshot(t, dest), before)
+	outputtest.Same(t, outputtest.Snapshot(t, dest), before)
 	noLeftovers(t, dest)
 	if _, err := w.Commit(); err == nil {
 		t.Error("Commit after Abort succeeded")
 	}
-	sameTree(t, snapshot(t, dest), before)
+	outputtest.Same(t, outputtest.Snapshot(t, dest), before)
 }
 
 func TestFailedCommitLeavesOutputUntouched(t *testing.T) {
@@ -281,14 +219,14 @@ func TestFailedCommitLeavesOutputUntouched(t *testing.T) {
 	w.WriteFile("index.html", []byte("new home"))
 	// Someone saves a file into the destination while the build runs.
 	os.WriteFile(filepath.Join(dest, "notes.txt"), []byte("mine"), 0o644)
-	before := snapshot(t, dest)
+	before := outputtest.Snapshot(t, dest)
 	_, err = w.Commit()
 	want := "refusing to build into " + dest + ": it holds files Dossier did not write (notes.txt); " +
 		"move files you want published into the site's static/ folder, or build into an empty folder"
 	if err == nil || err.Error() != want {
 		t.Fatalf("Commit: %v\nwant %s", err, want)
 	}
-	sameTree(t, snapshot(t, dest), before)
+	outputtest.Same(t, outputtest.Snapshot(t, dest), before)
 	noLeftovers(t, dest)
 }
 
@@ -296,7 +234,7 @@ func TestSwapWithoutAtomicExchange(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	build(t, dest, siteA)
 	age(t, dest)
-	before := snapshot(t, dest)
+	before := outputtest.Snapshot(t, dest)
 	w, err := Open(dest, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -310,11 +248,11 @@ func TestSwapWithoutAtomicExchange(t *testing.T) {
 		t.Fatal(err)
 	}
 	noLeftovers(t, dest)
-	after := snapshot(t, dest)
+	after := outputtest.Snapshot(t, dest)
 	delete(after, "extra.html")
 	delete(after, ManifestName)
 	delete(before, ManifestName)
-	sameTree(t, after, before)
+	outputtest.Same(t, after, before)
 }
 
 func TestRecoverFromKilledSwap(t *testing.T) {
@@ -324,7 +262,7 @@ func TestRecoverFromKilledSwap(t *testing.T) {
 	dest := filepath.Join(parent, "public")
 	build(t, dest, siteA)
 	age(t, dest)
-	before := snapshot(t, dest)
+	before := outputtest.Snapshot(t, dest)
 	dead := deadPID(t)
 	aside := filepath.Join(parent, ".public.dossier-old-"+strconv.Itoa(dead)+"-123")
 	if err := os.Rename(dest, aside); err != nil {
@@ -338,7 +276,7 @@ func TestRecoverFromKilledSwap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameTree(t, snapshot(t, dest), before)
+	outputtest.Same(t, outputtest.Snapshot(t, dest), before)
 	w.Abort()
 	noLeftovers(t, dest)
 }
@@ -390,9 +328,9 @@ func TestRefusals(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			parent := filepath.Dir(tc.dest)
-			var before map[string]entry
+			var before outputtest.Tree
 			if tc.name != "root" && tc.name != "a folder around the source" {
-				before = snapshot(t, parent)
+				before = outputtest.Snapshot(t, parent)
 			}
 			w, err := Open(tc.dest, tc.src)
 			if err == nil {
@@ -403,7 +341,7 @@ func TestRefusals(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", err, tc.want)
 			}
 			if before != nil {
-				sameTree(t, snapshot(t, parent), before)
+				outputtest.Same(t, outputtest.Snapshot(t, parent), before)
 			}
 		})
 	}
@@ -485,7 +423,7 @@ func TestKilledAnywhere(t *testing.T) {
 	sites := [2]map[string]string{helperSite(0), helperSite(1)}
 	build(t, dest, sites[0])
 	whole := func() (int, string) {
-		got := snapshot(t, dest)
+		got := outputtest.Snapshot(t, dest)
 		delete(got, ".")
 		for i, s := range sites {
 			if treeIs(got, s) {
@@ -538,13 +476,13 @@ func helperSite(n int) map[string]string {
 	return files
 }
 
-func treeIs(got map[string]entry, files map[string]string) bool {
+func treeIs(got outputtest.Tree, files map[string]string) bool {
 	n := 0
 	for name, e := range got {
-		if e.mode.IsDir() || name == ManifestName {
+		if e.Mode.IsDir() || name == ManifestName {
 			continue
 		}
-		if files[name] != e.data {
+		if files[name] != e.Data {
 			return false
 		}
 		n++
