@@ -278,7 +278,6 @@ func HighestMarking(marks []string) string {
 	return best
 }
 
-
 // CSSString quotes s as a CSS string literal, for the per-document values
 // that print style sheets show in the page margins (title, date, marking):
 //
