@@ -162,6 +162,11 @@ func (s *Site) relate() {
 
 	scores := make([]float64, n)
 	var touched []int
+	best := make([]int, 0, RelatedLimit)
+	// better is the order of related briefings: higher score first; on
+	// equal scores the lower index, which is the newer briefing since
+	// s.Briefings is in compareBriefings order.
+	better := func(x, y int) bool { return scores[x] > scores[y] || (scores[x] == scores[y] && x < y) }
 	for i, b := range s.Briefings {
 		touched = touched[:0]
 		for _, k := range keys[i] {
@@ -176,11 +181,25 @@ func (s *Site) relate() {
 				scores[o] += w
 			}
 		}
-		// s.Briefings is in compareBriefings order, so on equal scores the
-		// lower index is the newer briefing.
-		slices.SortFunc(touched, func(x, y int) int { return cmp.Or(cmp.Compare(scores[y], scores[x]), cmp.Compare(x, y)) })
+		// Keep the RelatedLimit best candidates in order. A popular name
+		// makes thousands of candidates, and sorting them all to keep five
+		// was most of the cost of relate at 10,000 briefings.
+		best = best[:0]
+		for _, o := range touched {
+			if len(best) == RelatedLimit && !better(o, best[len(best)-1]) {
+				continue
+			}
+			if len(best) < RelatedLimit {
+				best = append(best, o)
+			} else {
+				best[len(best)-1] = o
+			}
+			for j := len(best) - 1; j > 0 && better(best[j], best[j-1]); j-- {
+				best[j], best[j-1] = best[j-1], best[j]
+			}
+		}
 		b.Related = b.Related[:0]
-		for _, o := range touched[:min(RelatedLimit, len(touched))] {
+		for _, o := range best {
 			var shared []weighted
 			for _, k := range keys[i] {
 				if slices.Contains(keys[o], k) {

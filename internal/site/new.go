@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dossier-dev/dossier/internal/config"
 	"github.com/dossier-dev/dossier/internal/diag"
@@ -159,8 +161,39 @@ func compareBriefings(a, b *Briefing) int {
 	return cmp.Or(b.Date.Compare(a.Date), compareFold(a.Title, b.Title), cmp.Compare(a.Slug, b.Slug))
 }
 
+// compareFold orders strings case-insensitively, then exactly. It gives the
+// order of comparing strings.ToLower of both (UTF-8 byte order is code
+// point order) without allocating: sorting 10,000 briefings' related
+// candidates and every entity's neighbours calls it millions of times.
 func compareFold(a, b string) int {
-	return cmp.Or(cmp.Compare(strings.ToLower(a), strings.ToLower(b)), cmp.Compare(a, b))
+	x, y := a, b
+	for x != "" && y != "" {
+		var rx, ry rune
+		var nx, ny int
+		if c := x[0]; c < utf8.RuneSelf {
+			rx, nx = rune(c), 1
+			if 'A' <= c && c <= 'Z' {
+				rx += 'a' - 'A'
+			}
+		} else {
+			rx, nx = utf8.DecodeRuneInString(x)
+			rx = unicode.ToLower(rx)
+		}
+		if c := y[0]; c < utf8.RuneSelf {
+			ry, ny = rune(c), 1
+			if 'A' <= c && c <= 'Z' {
+				ry += 'a' - 'A'
+			}
+		} else {
+			ry, ny = utf8.DecodeRuneInString(y)
+			ry = unicode.ToLower(ry)
+		}
+		if rx != ry {
+			return cmp.Compare(rx, ry)
+		}
+		x, y = x[nx:], y[ny:]
+	}
+	return cmp.Or(cmp.Compare(len(x), len(y)), cmp.Compare(a, b))
 }
 
 // checkSlugs reports every document whose slug an earlier one (in path

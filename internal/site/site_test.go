@@ -168,3 +168,24 @@ func TestAssemble(t *testing.T) {
 		t.Errorf("related: %+v", newB.Related)
 	}
 }
+
+// TestCompareFold checks the allocation-free comparison against the
+// definition it replaces: strings.ToLower of both, then the strings.
+func TestCompareFold(t *testing.T) {
+	words := []string{"", "a", "A", "b", "B", "ab", "aB", "Ab", "abc", "Überblick", "überblick", "uber",
+		"Zeta", "zeta", "Ωmega", "ωmega", "Kim Jong Un", "kim jong un", "Kim Yo Jong", "ǅ", "ǆ", "İstanbul", "istanbul",
+		"Сергей", "сергей", "金正恩", "a\u0301", "á", "ẞ", "ß"}
+	ref := func(a, b string) int {
+		if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	}
+	for _, a := range words {
+		for _, b := range words {
+			if got, want := compareFold(a, b), ref(a, b); got != want {
+				t.Errorf("compareFold(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+}
