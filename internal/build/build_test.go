@@ -268,3 +268,33 @@ func compareTrees(t *testing.T, a, b string) {
 		}
 	}
 }
+
+// TestListPagination builds the fixture one briefing a page: the list of
+// briefings and the time line continue on page/2/, newest first, with a
+// pager between the pages, and every link still resolves.
+func TestListPagination(t *testing.T) {
+	src := writeSite(t, "testdata/sites/crosslink.txtar")
+	if err := os.WriteFile(filepath.Join(src, "dossier.toml"), []byte("title = \"Test\"\npageSize = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, offline := range []bool{false, true} {
+		out := buildSite(t, src, Options{Offline: offline})
+		checkLinks(t, out, offline)
+		for _, list := range []string{"briefings", "timeline"} {
+			first := textOf(mainOf(parse(t, out, list+"/index.html")))
+			second := textOf(mainOf(parse(t, out, list+"/page/2/index.html")))
+			if !strings.Contains(first, "Later Talks") || strings.Contains(first, "The Visit") {
+				t.Errorf("%s page 1 should hold only the newest briefing: %q", list, first)
+			}
+			if !strings.Contains(second, "The Visit") || strings.Contains(second, "Later Talks") {
+				t.Errorf("%s page 2 should hold only the older briefing: %q", list, second)
+			}
+			if !strings.Contains(second, "Page 2 of 2") {
+				t.Errorf("%s page 2 has no pager", list)
+			}
+			if _, err := os.Stat(filepath.Join(out, list, "page", "3")); err == nil {
+				t.Errorf("%s has a page 3 for two briefings", list)
+			}
+		}
+	}
+}

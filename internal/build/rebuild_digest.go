@@ -329,7 +329,7 @@ func (g *digester) page(file string, docs map[string]any, size int) uint64 {
 		// The site's own data only (the search page counts kinds, which
 		// the site digest has).
 	case "briefings/", "timeline/":
-		d.u64(g.cards)
+		g.listPage(&d, 1, size)
 	case "topics/":
 		d.u64(g.topics)
 	case "entities/":
@@ -337,6 +337,10 @@ func (g *digester) page(file string, docs map[string]any, size int) uint64 {
 	case "entities/graph/":
 		d.u64(g.graph)
 	default:
+		if n, ok := listPageNumber(dir); ok {
+			g.listPage(&d, n, size)
+			break
+		}
 		doc, n := docs[dir], 1
 		if doc == nil {
 			doc, n = pagedDoc(docs, dir)
@@ -356,6 +360,30 @@ func (g *digester) page(file string, docs map[string]any, size int) uint64 {
 		}
 	}
 	return d.sum() | 1 // never 0, which means unknown
+}
+
+// listPage digests page n of the list of briefings or the time line: the
+// cards of the briefings on it, and how many briefings there are (the
+// pager shows the number of pages). A briefing added or removed elsewhere
+// shifts the others, which changes the cards on the page.
+func (g *digester) listPage(d *digest, n, size int) {
+	d.int(len(g.s.Briefings))
+	lo := min((n-1)*size, len(g.s.Briefings))
+	for _, b := range g.s.Briefings[lo:min(lo+size, len(g.s.Briefings))] {
+		d.u64(g.bInfo[b].card)
+	}
+}
+
+// listPageNumber reports whether dir is a continuation of the list of
+// briefings or the time line ("briefings/page/2/"), and its number.
+func listPageNumber(dir string) (int, bool) {
+	for _, base := range []string{"briefings/page/", "timeline/page/"} {
+		if rest, ok := strings.CutPrefix(dir, base); ok {
+			n, err := strconv.Atoi(strings.TrimSuffix(rest, "/"))
+			return n, err == nil && n >= 2
+		}
+	}
+	return 0, false
 }
 
 // pagedDoc finds the topic or entity of a continuation page folder such as

@@ -478,7 +478,7 @@ func TestRebuildRendersOnlyWhatChanged(t *testing.T) {
 		editFile(t, dir, visit, "arrived in the east", "arrived in the far east")
 		expect(rebuild(visit),
 			"briefings/visit/index.html",
-			"index.html", "briefings/index.html", "timeline/index.html", // list the summary
+			"index.html", "briefings/page/2/index.html", "timeline/page/2/index.html", // list the summary (two briefings a page: the oldest is on page 2, and page 1 is untouched)
 			"entities/kim-jong-un/index.html",                                 // the sentence around its first mention
 			"entities/choe-son-hui/index.html", "topics/diplomacy/index.html", // list the briefing (card)
 			"topics/military-cooperation/index.html", "topics/military-cooperation/page/2/index.html", // list it beside its sections

@@ -44,16 +44,16 @@ func Plan(s *site.Site, opts Options) []Job {
 
 	add("index.html", pb.home)
 	add("404.html", pb.notFound)
-	add("briefings/index.html", func() *Page {
-		p := pb.page("briefings", "Briefings", "briefings/")
-		p.Months = months(s.Briefings)
-		return p
-	})
-	add("timeline/index.html", func() *Page {
-		p := pb.page("timeline", "Timeline", "timeline/")
-		p.Months = months(s.Briefings)
-		return p
-	})
+	size := max(s.Config.PageSize, 1)
+	// The list of briefings and the time line hold pageSize briefings a
+	// page, like topic and entity pages: at 10,000 briefings a single
+	// page would be megabytes.
+	for n := 1; n == 1 || (n-1)*size < len(s.Briefings); n++ {
+		add(pagedPath("briefings/", n)+"index.html", func() *Page { return pb.list("briefings", "Briefings", n, size) })
+	}
+	for n := 1; n == 1 || (n-1)*size < len(s.Briefings); n++ {
+		add(pagedPath("timeline/", n)+"index.html", func() *Page { return pb.list("timeline", "Timeline", n, size) })
+	}
 	add("topics/index.html", func() *Page {
 		p := pb.page("topics", "Topics", "topics/")
 		p.Topics = s.Topics
@@ -67,7 +67,6 @@ func Plan(s *site.Site, opts Options) []Job {
 	for _, b := range s.Briefings {
 		add(PathOf(b)+"index.html", func() *Page { return pb.briefing(b) })
 	}
-	size := max(s.Config.PageSize, 1)
 	for _, t := range s.Topics {
 		for n := 1; n == 1 || (n-1)*size < len(t.Sections); n++ {
 			add(pagedPath(PathOf(t), n)+"index.html", func() *Page { return pb.topic(t, n, size) })
@@ -100,6 +99,16 @@ func (pb *planner) page(kind, title, path string) *Page {
 	if pb.opts.BaseURL != "" {
 		p.Canonical = pb.opts.BaseURL + path
 	}
+	return p
+}
+
+// list is page n of the list of briefings or of the time line (kind is
+// "briefings" or "timeline", which is also the folder).
+func (pb *planner) list(kind, title string, n, size int) *Page {
+	base := kind + "/"
+	p := pb.page(kind, title, pagedPath(base, n))
+	p.Months = months(page(pb.s.Briefings, n, size))
+	p.Pager = pb.pager(p, base, n, size, len(pb.s.Briefings))
 	return p
 }
 
