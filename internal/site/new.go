@@ -168,32 +168,27 @@ func compareBriefings(a, b *Briefing) int {
 func compareFold(a, b string) int {
 	x, y := a, b
 	for x != "" && y != "" {
-		var rx, ry rune
-		var nx, ny int
-		if c := x[0]; c < utf8.RuneSelf {
-			rx, nx = rune(c), 1
-			if 'A' <= c && c <= 'Z' {
-				rx += 'a' - 'A'
-			}
-		} else {
-			rx, nx = utf8.DecodeRuneInString(x)
-			rx = unicode.ToLower(rx)
-		}
-		if c := y[0]; c < utf8.RuneSelf {
-			ry, ny = rune(c), 1
-			if 'A' <= c && c <= 'Z' {
-				ry += 'a' - 'A'
-			}
-		} else {
-			ry, ny = utf8.DecodeRuneInString(y)
-			ry = unicode.ToLower(ry)
-		}
+		rx, nx := lowerRune(x)
+		ry, ny := lowerRune(y)
 		if rx != ry {
 			return cmp.Compare(rx, ry)
 		}
 		x, y = x[nx:], y[ny:]
 	}
 	return cmp.Or(cmp.Compare(len(x), len(y)), cmp.Compare(a, b))
+}
+
+// lowerRune returns the first rune of s lower-cased, as strings.ToLower
+// would, and its length in s; ASCII takes the fast path.
+func lowerRune(s string) (rune, int) {
+	if c := s[0]; c < utf8.RuneSelf {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		return rune(c), 1
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return unicode.ToLower(r), n
 }
 
 // checkSlugs reports every document whose slug an earlier one (in path
