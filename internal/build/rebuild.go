@@ -10,7 +10,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dossier-dev/dossier/internal/config"
@@ -221,7 +220,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 		}
 	}
 	phase("digest")
-	sink := &memSink{files: map[string][]byte{}}
+	sink := NewMemory()
 	r, err := ss.renderer()
 	if err != nil {
 		return nil, err
@@ -361,22 +360,4 @@ func (ss *Session) templateSum() uint64 {
 		})
 	}
 	return h.Sum64()
-}
-
-// memSink keeps the files of a render in memory.
-type memSink struct {
-	mu    sync.Mutex
-	files map[string][]byte
-}
-
-// WriteFile implements Sink. Render reuses its buffers, so data is copied.
-func (m *memSink) WriteFile(rel string, data []byte) error {
-	b := bytes.Clone(data)
-	if b == nil {
-		b = []byte{}
-	}
-	m.mu.Lock()
-	m.files[rel] = b
-	m.mu.Unlock()
-	return nil
 }

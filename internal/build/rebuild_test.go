@@ -185,7 +185,7 @@ func fullBuild(t testing.TB, dir string, opts SessionOptions) (map[string][]byte
 		return nil, err
 	}
 	ropts := render.Options{Offline: opts.Offline || m.Config.Offline, BaseURL: m.Config.BaseURL, Live: opts.Live}
-	sink := &memSink{files: map[string][]byte{}}
+	sink := NewMemory()
 	if _, err := Render(ctx, fsys, m.Site, ropts, sink); err != nil {
 		return nil, err
 	}
