@@ -133,8 +133,11 @@ func (t *tab) observe(ev any) {
 	if t.urls == nil {
 		return // between documents
 	}
-	fail := func(id network.RequestID, why string) {
-		if _, ok := t.failed[id]; !ok {
+	// The first reason noted stays, except that an HTTP status replaces a
+	// network error: Chromium may report a style sheet it refused for its
+	// 404 as "net::ERR_ABORTED" before it reports the 404.
+	fail := func(id network.RequestID, why string, status bool) {
+		if old, ok := t.failed[id]; !ok || status && strings.HasPrefix(old, "net::") {
 			t.failed[id] = why
 		}
 	}
@@ -143,20 +146,20 @@ func (t *tab) observe(ev any) {
 		t.urls[ev.RequestID] = ev.Request.URL
 	case *network.EventResponseReceived:
 		if s := ev.Response.Status; s < 200 || s > 299 {
-			fail(ev.RequestID, strings.TrimSpace(fmt.Sprintf("%d %s", s, ev.Response.StatusText)))
+			fail(ev.RequestID, strings.TrimSpace(fmt.Sprintf("%d %s", s, ev.Response.StatusText)), true)
 		}
 	case *network.EventResponseReceivedExtraInfo:
 		// Sent also for the responses Chromium throws away unread; a
 		// redirect (3xx) is followed, not a failure.
 		if ev.StatusCode >= 400 {
-			fail(ev.RequestID, strconv.FormatInt(ev.StatusCode, 10))
+			fail(ev.RequestID, strconv.FormatInt(ev.StatusCode, 10), true)
 		}
 	case *network.EventLoadingFailed:
 		why := ev.ErrorText
 		if ev.BlockedReason != "" {
 			why += " (blocked: " + string(ev.BlockedReason) + ")"
 		}
-		fail(ev.RequestID, why)
+		fail(ev.RequestID, why, false)
 	}
 }
 
