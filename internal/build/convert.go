@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/dossier-dev/dossier/internal/blob"
 	"github.com/dossier-dev/dossier/internal/diag"
 	"github.com/dossier-dev/dossier/internal/link"
 	"github.com/dossier-dev/dossier/internal/markdown"
@@ -59,7 +60,9 @@ func newLinker(s *site.Site) *linker {
 }
 
 // convert converts the Markdown of every document in parallel and then
-// gives every briefing section its topics. It returns the diagnostics.
+// gives every briefing section its topics. It returns the diagnostics. It
+// drops each file's Markdown once converted (rebuilds, which compare it
+// with the next version, convert with Session.convert instead).
 func convert(ctx context.Context, s *site.Site) diag.List {
 	l := newLinker(s)
 	conv := markdown.New(markdown.Options{Unsafe: s.Config.Markdown.Unsafe})
@@ -84,6 +87,12 @@ func convert(ctx context.Context, s *site.Site) diag.List {
 			r := conv.Convert(t.doc)
 			t.done(r)
 			results[i] = r.Diags
+			// Nothing reads the Markdown again: let the collector have it
+			// while the other documents convert.
+			tasks[i] = task{}
+			if f := s.File(t.doc.Path); f != nil {
+				f.Front, f.Body = nil, nil
+			}
 			return nil
 		})
 	}
@@ -167,10 +176,10 @@ func docFor(l *linker, s *site.Site, path, folder string, self *link.Ref, mode m
 
 // content copies a conversion result into the model.
 func content(r markdown.Result, b *site.Briefing) site.Content {
-	c := site.Content{Footnotes: r.Footnotes}
+	c := site.Content{Footnotes: blob.Pack(r.Footnotes)}
 	for i, sec := range r.Sections {
 		c.Sections = append(c.Sections, &site.Section{Briefing: b, Index: i, ID: sec.ID, Title: sec.Title,
-			Line: sec.Line, HTML: sec.HTML, TopicNames: sec.Topics})
+			Line: sec.Line, HTML: blob.Pack(sec.HTML), TopicNames: sec.Topics})
 	}
 	for _, h := range r.Headings {
 		c.Headings = append(c.Headings, site.Heading{Level: h.Level, ID: h.ID, Text: h.Text})

@@ -2,7 +2,6 @@ package render
 
 import (
 	"cmp"
-	"html/template"
 	"slices"
 	"strconv"
 
@@ -153,7 +152,7 @@ func (pb *planner) briefing(b *site.Briefing) *Page {
 	p.Briefing = &BriefingView{
 		B:         b,
 		Sections:  pb.sections(p, b.Sections, own),
-		Footnotes: template.HTML(markdown.Fixup(nil, b.Footnotes, own)),
+		Footnotes: fixup(b.Footnotes, own),
 		Groups:    site.EntitiesByType(b.Entities),
 	}
 	return p
@@ -163,7 +162,7 @@ func (pb *planner) briefing(b *site.Briefing) *Page {
 func (pb *planner) sections(p *Page, secs []*site.Section, fc markdown.FixContext) []SectionView {
 	out := make([]SectionView, len(secs))
 	for i, sec := range secs {
-		out[i] = SectionView{Section: sec, HTML: template.HTML(markdown.Fixup(nil, sec.HTML, fc))}
+		out[i] = SectionView{Section: sec, HTML: fixup(sec.HTML, fc)}
 		if sec.Briefing != nil {
 			out[i].Anchor = p.Rel(PathOf(sec.Briefing) + "#" + sec.ID)
 		}
@@ -183,7 +182,7 @@ func (pb *planner) topic(t *site.Topic, n, size int) *Page {
 		// with the briefing's slug, and send their in-document links back
 		// into the briefing, where footnotes and other sections live.
 		fc := markdown.FixContext{Root: p.root, Offline: p.offline, Home: PathOf(sec.Briefing), IDPrefix: sec.Briefing.Slug + "--"}
-		v.Sections[i] = SectionView{Section: sec, HTML: template.HTML(markdown.Fixup(nil, sec.HTML, fc)),
+		v.Sections[i] = SectionView{Section: sec, HTML: fixup(sec.HTML, fc),
 			Anchor: p.Rel(PathOf(sec.Briefing) + "#" + sec.ID)}
 	}
 	v.Tagged = t.Briefings[:min(taggedMax, len(t.Briefings))]
@@ -211,7 +210,7 @@ func (pb *planner) doc(d *site.Page) *Page {
 	p.Description = d.Summary
 	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: p.Path, OwnPage: true}
 	p.Doc = &DocView{P: d, Body: pb.sections(p, d.Content.Sections, own),
-		Footnotes: template.HTML(markdown.Fixup(nil, d.Footnotes, own))}
+		Footnotes: fixup(d.Footnotes, own)}
 	return p
 }
 

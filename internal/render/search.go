@@ -83,14 +83,14 @@ func SearchDocs(s *site.Site) []search.Doc {
 
 // contentHTML is a converted body and its footnotes, as one piece of HTML.
 func contentHTML(c site.Content) []byte {
-	n := len(c.Footnotes)
+	n := c.Footnotes.Len()
 	for _, sec := range c.Sections {
-		n += len(sec.HTML) + 1
+		n += sec.HTML.Len() + 1
 	}
 	buf := make([]byte, 0, n)
 	for _, sec := range c.Sections {
-		buf = append(buf, sec.HTML...)
+		buf = sec.HTML.AppendTo(buf)
 		buf = append(buf, '\n')
 	}
-	return append(buf, c.Footnotes...)
+	return c.Footnotes.AppendTo(buf)
 }

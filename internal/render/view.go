@@ -8,7 +8,10 @@ package render
 import (
 	"html/template"
 	"strings"
+	"sync"
 
+	"github.com/dossier-dev/dossier/internal/blob"
+	"github.com/dossier-dev/dossier/internal/markdown"
 	"github.com/dossier-dev/dossier/internal/site"
 )
 
@@ -225,3 +228,16 @@ func siteInfo(s *site.Site, opts Options) *SiteInfo {
 		Counts: Counts{Briefings: len(s.Briefings), Topics: len(s.Topics), Entities: len(s.Entities)},
 	}
 }
+
+// fixup resolves the sentinels of stored HTML for the page fc describes.
+func fixup(b blob.Blob, fc markdown.FixContext) template.HTML {
+	buf := fixBufs.Get().(*[]byte)
+	src := b.AppendTo((*buf)[:0])
+	out := template.HTML(markdown.Fixup(nil, src, fc))
+	*buf = src
+	fixBufs.Put(buf)
+	return out
+}
+
+// fixBufs hold the uncompressed HTML that fixup reads.
+var fixBufs = sync.Pool{New: func() any { return new([]byte) }}

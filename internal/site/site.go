@@ -8,6 +8,7 @@ package site
 import (
 	"time"
 
+	"github.com/dossier-dev/dossier/internal/blob"
 	"github.com/dossier-dev/dossier/internal/config"
 	"github.com/dossier-dev/dossier/internal/source"
 )
@@ -33,7 +34,7 @@ func (s *Site) File(path string) *source.File { return s.files[path] }
 // page the content is placed on.
 type Content struct {
 	Sections  []*Section // Sections[0] is the text before the first ## heading
-	Footnotes []byte
+	Footnotes blob.Blob
 	Headings  []Heading
 }
 
@@ -51,7 +52,9 @@ type Section struct {
 	ID       string
 	Title    string
 	Line     int
-	HTML     []byte
+	// HTML is kept compressed: a large site holds every section from
+	// conversion until its last page is written.
+	HTML blob.Blob
 	// TopicNames are the names given by a {topics="…"} attribute.
 	TopicNames []string
 	// Topics are the topics the section belongs to, by attribute or by
