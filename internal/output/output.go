@@ -62,6 +62,10 @@ type Writer struct {
 	// take the path of systems that cannot.
 	exchange func(a, b string) error
 
+	// dirs are the folders of the staging tree made so far: each is made
+	// once, not checked again for every file written into it.
+	dirs sync.Map
+
 	mu    sync.Mutex
 	files map[string]bool // every file of this build
 	stats Stats
@@ -307,7 +311,7 @@ func (w *Writer) WriteFile(rel string, data []byte) error {
 		return err
 	}
 	p := filepath.Join(w.stage, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := w.mkdir(filepath.Dir(p)); err != nil {
 		return fmt.Errorf("write %s: %w", rel, err)
 	}
 	old := filepath.Join(w.dest, filepath.FromSlash(rel))
@@ -324,6 +328,24 @@ func (w *Writer) WriteFile(rel string, data []byte) error {
 	w.stats.Written++
 	w.stats.Bytes += int64(len(data))
 	w.mu.Unlock()
+	return nil
+}
+
+// mkdir makes the staging folder dir and its parents, unless this build
+// made it already.
+func (w *Writer) mkdir(dir string) error {
+	if _, ok := w.dirs.Load(dir); ok {
+		return nil
+	}
+	if _, ok := w.dirs.Load(filepath.Dir(dir)); ok {
+		// The usual case, a page's own folder: one mkdir, no stat.
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	w.dirs.Store(dir, true)
 	return nil
 }
 
