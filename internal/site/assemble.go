@@ -3,7 +3,10 @@ package site
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // RelatedLimit is how many related briefings a briefing page lists.
@@ -12,106 +15,169 @@ const RelatedLimit = 5
 // Assemble computes every index the pages show from the briefings' converted
 // content and section topics. Call it once, after every briefing's Content,
 // Mentions and Section.Topics are set.
+//
+// What concerns one briefing alone is computed in parallel; the lists that
+// gather many briefings are filled in one pass, newest briefing first, so
+// that each is in that order. Counts of entity pairs and of entities in
+// topics are gathered as integer keys, sorted and counted in runs rather
+// than in maps: at 100,000 briefings there are millions of them.
 func (s *Site) Assemble() {
-	for _, e := range s.Entities {
+	for i, e := range s.Entities {
+		e.rank = i
 		e.Appearances, e.Mentions, e.Related, e.Topics = nil, 0, nil, nil
 	}
-	for _, t := range s.Topics {
+	for i, t := range s.Topics {
+		t.rank = i
 		t.Sections, t.Briefings, t.Entities = nil, nil, nil
 	}
 
-	coCount := map[[2]*Entity]int{}
-	entityTopics := map[*Entity]map[*Topic]int{}
-	topicEntities := map[*Topic]map[*Entity]int{}
+	apps := make([][]*Appearance, len(s.Briefings))
+	parallel(len(s.Briefings), func(i int) { apps[i] = s.Briefings[i].assemble() })
 
-	for _, b := range s.Briefings { // newest first, so every list below is too
-		for _, sec := range b.Sections {
-			sec.Briefing = b
-			sec.Entities = sec.Entities[:0]
-		}
-		counts := map[*Entity]int{}
+	var pairs, entityTopics []uint64 // rank<<32 | rank
+	for i, b := range s.Briefings {  // newest first, so every list below is too
 		for _, m := range b.Mentions {
-			counts[m.Entity] += m.Count
 			m.Entity.Mentions += m.Count
-			for _, i := range m.Sections {
-				sec := b.Sections[i]
-				sec.Entities = append(sec.Entities, m.Entity)
-				for _, t := range sec.Topics {
-					inc(entityTopics, m.Entity, t)
-					inc(topicEntities, t, m.Entity)
+			for _, j := range m.Sections {
+				for _, t := range b.Sections[j].Topics {
+					entityTopics = append(entityTopics, key(m.Entity.rank, t.rank))
 				}
 			}
 		}
 		for _, sec := range b.Sections {
-			slices.SortFunc(sec.Entities, func(a, b *Entity) int { return compareFold(a.Name, b.Name) })
 			for _, t := range sec.Topics {
 				t.Sections = append(t.Sections, sec)
 			}
 		}
-
-		// The briefing's entities: mentioned ones by count, then listed ones.
-		b.Entities = b.Entities[:0]
-		for _, m := range b.Mentions {
-			b.Entities = append(b.Entities, m.Entity)
+		for j, e := range b.Entities {
+			e.Appearances = append(e.Appearances, apps[i][j])
 		}
-		for _, e := range b.Listed {
-			if _, ok := counts[e]; !ok {
-				b.Entities = append(b.Entities, e)
+		for j, x := range b.Entities {
+			for _, y := range b.Entities[j+1:] {
+				pairs = append(pairs, key(min(x.rank, y.rank), max(x.rank, y.rank)))
 			}
 		}
-		slices.SortStableFunc(b.Entities, func(x, y *Entity) int {
-			return cmp.Or(cmp.Compare(counts[y], counts[x]), compareFold(x.Name, y.Name))
-		})
-		for _, e := range b.Entities {
-			a := &Appearance{Briefing: b, Count: counts[e], Listed: slices.Contains(b.Listed, e)}
-			for _, m := range b.Mentions {
-				if m.Entity == e {
-					a.Sentence = m.Sentence
-				}
-			}
-			e.Appearances = append(e.Appearances, a)
-		}
-		for i, x := range b.Entities {
-			for _, y := range b.Entities[i+1:] {
-				coCount[pair(x, y)]++
-			}
-		}
-
-		// The briefing's topics: tagged ones and those of its sections.
-		b.Topics = append(b.Topics[:0], b.Tagged...)
-		for _, sec := range b.Sections {
-			for _, t := range sec.Topics {
-				if !slices.Contains(b.Topics, t) {
-					b.Topics = append(b.Topics, t)
-				}
-			}
-		}
-		slices.SortFunc(b.Topics, func(x, y *Topic) int { return compareFold(x.Title, y.Title) })
 		for _, t := range b.Tagged {
 			t.Briefings = append(t.Briefings, b)
 		}
 	}
 
-	for p, n := range coCount {
-		p[0].Related = append(p[0].Related, EntityWeight{p[1], n})
-		p[1].Related = append(p[1].Related, EntityWeight{p[0], n})
-	}
-	for _, e := range s.Entities {
+	runs(pairs, func(x, y, n int) {
+		a, b := s.Entities[x], s.Entities[y]
+		a.Related = append(a.Related, EntityWeight{b, n})
+		b.Related = append(b.Related, EntityWeight{a, n})
+	})
+	runs(entityTopics, func(x, y, n int) {
+		e, t := s.Entities[x], s.Topics[y]
+		e.Topics = append(e.Topics, TopicWeight{t, n})
+		t.Entities = append(t.Entities, EntityWeight{e, n})
+	})
+	parallel(len(s.Entities), func(i int) {
+		e := s.Entities[i]
 		sortEntityWeights(e.Related)
-		for t, n := range entityTopics[e] {
-			e.Topics = append(e.Topics, TopicWeight{t, n})
-		}
 		slices.SortFunc(e.Topics, func(x, y TopicWeight) int {
-			return cmp.Or(cmp.Compare(y.Count, x.Count), compareFold(x.Topic.Title, y.Topic.Title))
+			return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Topic.rank, y.Topic.rank))
 		})
-	}
+	})
 	for _, t := range s.Topics {
-		for e, n := range topicEntities[t] {
-			t.Entities = append(t.Entities, EntityWeight{e, n})
-		}
 		sortEntityWeights(t.Entities)
 	}
 	s.relate()
+}
+
+// assemble computes what concerns b alone: its sections' entities, its
+// entities and topics in the order its page shows them, and one
+// Appearance for each of its entities, in the order of b.Entities.
+func (b *Briefing) assemble() []*Appearance {
+	for _, sec := range b.Sections {
+		sec.Briefing = b
+		sec.Entities = sec.Entities[:0]
+	}
+	counts := make(map[*Entity]int, len(b.Mentions))
+	for _, m := range b.Mentions {
+		counts[m.Entity] += m.Count
+		for _, i := range m.Sections {
+			sec := b.Sections[i]
+			sec.Entities = append(sec.Entities, m.Entity)
+		}
+	}
+	for _, sec := range b.Sections {
+		slices.SortFunc(sec.Entities, func(a, b *Entity) int { return compareFold(a.Name, b.Name) })
+	}
+
+	// The briefing's entities: mentioned ones by count, then listed ones.
+	b.Entities = b.Entities[:0]
+	for _, m := range b.Mentions {
+		b.Entities = append(b.Entities, m.Entity)
+	}
+	for _, e := range b.Listed {
+		if _, ok := counts[e]; !ok {
+			b.Entities = append(b.Entities, e)
+		}
+	}
+	slices.SortStableFunc(b.Entities, func(x, y *Entity) int {
+		return cmp.Or(cmp.Compare(counts[y], counts[x]), compareFold(x.Name, y.Name))
+	})
+	apps := make([]*Appearance, len(b.Entities))
+	for i, e := range b.Entities {
+		a := &Appearance{Briefing: b, Count: counts[e], Listed: slices.Contains(b.Listed, e)}
+		for _, m := range b.Mentions {
+			if m.Entity == e {
+				a.Sentence = m.Sentence
+			}
+		}
+		apps[i] = a
+	}
+
+	// The briefing's topics: tagged ones and those of its sections.
+	b.Topics = append(b.Topics[:0], b.Tagged...)
+	for _, sec := range b.Sections {
+		for _, t := range sec.Topics {
+			if !slices.Contains(b.Topics, t) {
+				b.Topics = append(b.Topics, t)
+			}
+		}
+	}
+	slices.SortFunc(b.Topics, func(x, y *Topic) int { return compareFold(x.Title, y.Title) })
+	return apps
+}
+
+func key(x, y int) uint64 { return uint64(x)<<32 | uint64(y) }
+
+// runs sorts keys and calls fn for each distinct key, in order, with the
+// two ranks it holds and how many times it occurs.
+func runs(keys []uint64, fn func(x, y, n int)) {
+	slices.Sort(keys)
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j] == keys[i] {
+			j++
+		}
+		fn(int(keys[i]>>32), int(keys[i]&math.MaxUint32), j-i)
+		i = j
+	}
+}
+
+// parallel calls fn(i) for every i below n, on every core.
+func parallel(n int, fn func(i int)) {
+	parallelWith(n, func() func(int) { return fn })
+}
+
+// parallelWith is parallel for work that needs state of its own on each
+// core: each worker calls worker once and then the function it returns.
+func parallelWith(n int, worker func() func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			fn := worker()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // relate finds, for each briefing, the RelatedLimit briefings that share
@@ -160,58 +226,62 @@ func (s *Site) relate() {
 		return k.t.Title
 	}
 
-	scores := make([]float64, n)
-	var touched []int
-	best := make([]int, 0, RelatedLimit)
-	// better is the order of related briefings: higher score first; on
-	// equal scores the lower index, which is the newer briefing since
-	// s.Briefings is in compareBriefings order.
-	better := func(x, y int) bool { return scores[x] > scores[y] || (scores[x] == scores[y] && x < y) }
-	for i, b := range s.Briefings {
-		touched = touched[:0]
-		for _, k := range keys[i] {
-			w := weight(k)
-			for _, o := range postings[k] {
-				if o == i {
+	// Each briefing's related ones are found on their own, on every core.
+	parallelWith(n, func() func(int) {
+		scores := make([]float64, n)
+		var touched []int
+		best := make([]int, 0, RelatedLimit)
+		// better is the order of related briefings: higher score first; on
+		// equal scores the lower index, which is the newer briefing since
+		// s.Briefings is in compareBriefings order.
+		better := func(x, y int) bool { return scores[x] > scores[y] || (scores[x] == scores[y] && x < y) }
+		return func(i int) {
+			b := s.Briefings[i]
+			touched = touched[:0]
+			for _, k := range keys[i] {
+				w := weight(k)
+				for _, o := range postings[k] {
+					if o == i {
+						continue
+					}
+					if scores[o] == 0 {
+						touched = append(touched, o)
+					}
+					scores[o] += w
+				}
+			}
+			// Keep the RelatedLimit best candidates in order. A popular name
+			// makes thousands of candidates, and sorting them all to keep five
+			// was most of the cost of relate at 10,000 briefings.
+			best = best[:0]
+			for _, o := range touched {
+				if len(best) == RelatedLimit && !better(o, best[len(best)-1]) {
 					continue
 				}
-				if scores[o] == 0 {
-					touched = append(touched, o)
+				if len(best) < RelatedLimit {
+					best = append(best, o)
+				} else {
+					best[len(best)-1] = o
 				}
-				scores[o] += w
-			}
-		}
-		// Keep the RelatedLimit best candidates in order. A popular name
-		// makes thousands of candidates, and sorting them all to keep five
-		// was most of the cost of relate at 10,000 briefings.
-		best = best[:0]
-		for _, o := range touched {
-			if len(best) == RelatedLimit && !better(o, best[len(best)-1]) {
-				continue
-			}
-			if len(best) < RelatedLimit {
-				best = append(best, o)
-			} else {
-				best[len(best)-1] = o
-			}
-			for j := len(best) - 1; j > 0 && better(best[j], best[j-1]); j-- {
-				best[j], best[j-1] = best[j-1], best[j]
-			}
-		}
-		b.Related = b.Related[:0]
-		for _, o := range best {
-			var shared []weighted
-			for _, k := range keys[i] {
-				if slices.Contains(keys[o], k) {
-					shared = append(shared, weighted{name(k), weight(k)})
+				for j := len(best) - 1; j > 0 && better(best[j], best[j-1]); j-- {
+					best[j], best[j-1] = best[j-1], best[j]
 				}
 			}
-			b.Related = append(b.Related, &Related{Briefing: s.Briefings[o], Score: scores[o], Shared: telling(shared)})
+			b.Related = b.Related[:0]
+			for _, o := range best {
+				var shared []weighted
+				for _, k := range keys[i] {
+					if slices.Contains(keys[o], k) {
+						shared = append(shared, weighted{name(k), weight(k)})
+					}
+				}
+				b.Related = append(b.Related, &Related{Briefing: s.Briefings[o], Score: scores[o], Shared: telling(shared)})
+			}
+			for _, o := range touched {
+				scores[o] = 0
+			}
 		}
-		for _, o := range touched {
-			scores[o] = 0
-		}
-	}
+	})
 }
 
 // sharedShown is how many shared names a related briefing shows as the
@@ -240,23 +310,10 @@ func telling(ws []weighted) []string {
 	return out
 }
 
-func inc[K, V comparable](m map[K]map[V]int, k K, v V) {
-	if m[k] == nil {
-		m[k] = map[V]int{}
-	}
-	m[k][v]++
-}
-
-func pair(a, b *Entity) [2]*Entity {
-	if compareFold(a.Name, b.Name) > 0 || (a.Name == b.Name && a.Slug > b.Slug) {
-		a, b = b, a
-	}
-	return [2]*Entity{a, b}
-}
-
 func sortEntityWeights(ws []EntityWeight) {
 	slices.SortFunc(ws, func(x, y EntityWeight) int {
-		return cmp.Or(cmp.Compare(y.Count, x.Count), compareFold(x.Entity.Name, y.Entity.Name), cmp.Compare(x.Entity.Slug, y.Entity.Slug))
+		// Site.Entities is in the order of name, then slug.
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Entity.rank, y.Entity.rank))
 	})
 }
 

@@ -128,6 +128,7 @@ type Entity struct {
 	Content
 
 	// Filled in by Assemble.
+	rank        int            // index in Site.Entities
 	Appearances []*Appearance  // newest first
 	Mentions    int            // total mentions across briefings
 	Related     []EntityWeight // entities it appears with, most shared briefings first
@@ -166,6 +167,7 @@ type Topic struct {
 	Content
 
 	// Filled in by Assemble.
+	rank      int            // index in Site.Topics
 	Sections  []*Section     // newest briefing first, then document order
 	Briefings []*Briefing    // tagged in front matter, newest first
 	Entities  []EntityWeight // most mentioned in its sections
