@@ -189,70 +189,70 @@ func parallelWith(n int, worker func() func(i int)) {
 // newer briefing. Each result keeps the shared names that say most about
 // why, rarest first.
 //
-// Scores are summed in dense slices indexed by briefing, not in maps: a
-// name that most briefings carry makes the work quadratic in its count,
-// which at ten thousand briefings must stay cheap.
+// Scores are summed in dense slices indexed by briefing and by name
+// number, not in maps, on every core: the work is the sum, over names, of
+// the square of the number of briefings that carry each, which a name in
+// most briefings makes large.
 func (s *Site) relate() {
 	n := len(s.Briefings)
-	type key struct {
-		e *Entity
-		t *Topic
-	}
-	postings := map[key][]int{} // key → indexes into s.Briefings, ascending
-	keys := make([][]key, n)    // briefing index → its keys: entities, then topics
+	// Names are numbered: entities by rank, then topics.
+	ne := len(s.Entities)
+	postings := make([][]int32, ne+len(s.Topics)) // name → briefings, ascending
+	keys := make([][]int32, n)                    // briefing → its names: entities, then topics
 	for i, b := range s.Briefings {
+		ks := make([]int32, 0, len(b.Entities)+len(b.Topics))
 		for _, e := range b.Entities {
-			k := key{e: e}
-			postings[k] = append(postings[k], i)
-			keys[i] = append(keys[i], k)
+			ks = append(ks, int32(e.rank))
 		}
 		for _, t := range b.Topics {
-			k := key{t: t}
-			postings[k] = append(postings[k], i)
-			keys[i] = append(keys[i], k)
+			ks = append(ks, int32(ne+t.rank))
+		}
+		for _, k := range ks {
+			postings[k] = append(postings[k], int32(i))
+		}
+		keys[i] = ks
+	}
+	weights := make([]float64, len(postings))
+	for k, ps := range postings {
+		if len(ps) > 0 {
+			weights[k] = math.Log(1 + float64(n)/float64(len(ps)))
+			if k >= ne {
+				weights[k] /= 2
+			}
 		}
 	}
-	weight := func(k key) float64 {
-		w := math.Log(1 + float64(n)/float64(len(postings[k])))
-		if k.t != nil {
-			w /= 2
+	name := func(k int32) string {
+		if int(k) < ne {
+			return s.Entities[k].Name
 		}
-		return w
-	}
-	name := func(k key) string {
-		if k.e != nil {
-			return k.e.Name
-		}
-		return k.t.Title
+		return s.Topics[int(k)-ne].Title
 	}
 
 	// Each briefing's related ones are found on their own, on every core.
 	parallelWith(n, func() func(int) {
 		scores := make([]float64, n)
-		var touched []int
-		best := make([]int, 0, RelatedLimit)
+		var touched []int32
+		best := make([]int32, 0, RelatedLimit)
 		// better is the order of related briefings: higher score first; on
 		// equal scores the lower index, which is the newer briefing since
 		// s.Briefings is in compareBriefings order.
-		better := func(x, y int) bool { return scores[x] > scores[y] || (scores[x] == scores[y] && x < y) }
+		better := func(x, y int32) bool { return scores[x] > scores[y] || (scores[x] == scores[y] && x < y) }
 		return func(i int) {
 			b := s.Briefings[i]
 			touched = touched[:0]
 			for _, k := range keys[i] {
-				w := weight(k)
+				w := weights[k]
 				for _, o := range postings[k] {
-					if o == i {
-						continue
-					}
-					if scores[o] == 0 {
+					if scores[o] == 0 && int(o) != i {
 						touched = append(touched, o)
 					}
 					scores[o] += w
 				}
 			}
+			scores[i] = 0
 			// Keep the RelatedLimit best candidates in order. A popular name
-			// makes thousands of candidates, and sorting them all to keep five
-			// was most of the cost of relate at 10,000 briefings.
+			// makes thousands of candidates, and sorting them all to keep
+			// five was most of the cost of relate at 10,000 briefings.
 			best = best[:0]
 			for _, o := range touched {
 				if len(best) == RelatedLimit && !better(o, best[len(best)-1]) {
@@ -272,7 +272,7 @@ func (s *Site) relate() {
 				var shared []weighted
 				for _, k := range keys[i] {
 					if slices.Contains(keys[o], k) {
-						shared = append(shared, weighted{name(k), weight(k)})
+						shared = append(shared, weighted{name(k), weights[k]})
 					}
 				}
 				b.Related = append(b.Related, &Related{Briefing: s.Briefings[o], Score: scores[o], Shared: telling(shared)})
