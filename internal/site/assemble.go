@@ -2,6 +2,8 @@ package site
 
 import (
 	"cmp"
+	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"runtime"
 	"slices"
@@ -21,7 +23,27 @@ const RelatedLimit = 5
 // that each is in that order. Counts of entity pairs and of entities in
 // topics are gathered as integer keys, sorted and counted in runs rather
 // than in maps: at 100,000 briefings there are millions of them.
-func (s *Site) Assemble() {
+func (s *Site) Assemble() { s.AssembleWith(nil) }
+
+// Memo remembers what Assemble computed for one version of a site so that
+// the next version can reuse it where its inputs are the same: `dossier
+// serve` keeps one across rebuilds. The zero Memo remembers nothing yet.
+type Memo struct {
+	related struct {
+		sum  uint64
+		list [][]memoRelated // by briefing index
+	}
+}
+
+// memoRelated is a related briefing by index, as a Memo keeps it.
+type memoRelated struct {
+	o      int32
+	score  float64
+	shared []string
+}
+
+// AssembleWith is Assemble reusing and updating m (nil: no memo).
+func (s *Site) AssembleWith(m *Memo) {
 	for i, e := range s.Entities {
 		e.rank = i
 		e.Appearances, e.Mentions, e.Related, e.Topics = nil, 0, nil, nil
@@ -82,7 +104,7 @@ func (s *Site) Assemble() {
 	for _, t := range s.Topics {
 		sortEntityWeights(t.Entities)
 	}
-	s.relate()
+	s.relate(m)
 }
 
 // assemble computes what concerns b alone: its sections' entities, its
@@ -193,7 +215,11 @@ func parallelWith(n int, worker func() func(i int)) {
 // number, not in maps, on every core: the work is the sum, over names, of
 // the square of the number of briefings that carry each, which a name in
 // most briefings makes large.
-func (s *Site) relate() {
+//
+// With a memo, a site whose briefings carry the same names in the same
+// order as last time (the usual edit: a sentence, not a name) gets the
+// same answer without the work.
+func (s *Site) relate(m *Memo) {
 	n := len(s.Briefings)
 	// Names are numbered: entities by rank, then topics.
 	ne := len(s.Entities)
@@ -226,6 +252,20 @@ func (s *Site) relate() {
 			return s.Entities[k].Name
 		}
 		return s.Topics[int(k)-ne].Title
+	}
+	var sum uint64
+	if m != nil {
+		sum = relateSum(s, keys)
+		if m.related.sum == sum && len(m.related.list) == n {
+			for i, b := range s.Briefings {
+				b.Related = b.Related[:0]
+				for _, r := range m.related.list[i] {
+					b.Related = append(b.Related, &Related{Briefing: s.Briefings[r.o], Score: r.score, Shared: r.shared})
+				}
+			}
+			return
+		}
+		m.related.sum, m.related.list = sum, make([][]memoRelated, n)
 	}
 
 	// Each briefing's related ones are found on their own, on every core.
@@ -276,6 +316,9 @@ func (s *Site) relate() {
 					}
 				}
 				b.Related = append(b.Related, &Related{Briefing: s.Briefings[o], Score: scores[o], Shared: telling(shared)})
+				if m != nil {
+					m.related.list[i] = append(m.related.list[i], memoRelated{o, scores[o], b.Related[len(b.Related)-1].Shared})
+				}
 			}
 			for _, o := range touched {
 				scores[o] = 0
@@ -283,6 +326,33 @@ func (s *Site) relate() {
 		}
 	})
 }
+
+// relateSum is a digest of everything relate reads: each briefing's names
+// in order (as numbers) and the names themselves.
+func relateSum(s *Site, keys [][]int32) uint64 {
+	var h maphash.Hash
+	h.SetSeed(relateSeed)
+	var buf [4]byte
+	for _, ks := range keys {
+		binary.LittleEndian.PutUint32(buf[:], uint32(len(ks)))
+		h.Write(buf[:])
+		for _, k := range ks {
+			binary.LittleEndian.PutUint32(buf[:], uint32(k))
+			h.Write(buf[:])
+		}
+	}
+	for _, e := range s.Entities {
+		h.WriteString(e.Name)
+		h.WriteByte(0)
+	}
+	for _, t := range s.Topics {
+		h.WriteString(t.Title)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
+
+var relateSeed = maphash.MakeSeed()
 
 // sharedShown is how many shared names a related briefing shows as the
 // reason it is related.

@@ -169,3 +169,41 @@ func (s *Site) relateExact() {
 	})
 }
 
+
+// TestAssembleMemo checks that a memo gives what a fresh Assemble gives:
+// on the same site made again (reused), and after a briefing's names change
+// (made anew).
+func TestAssembleMemo(t *testing.T) {
+	files := []*source.File{entityFile("kim", "Kim Jong Un", "person"), entityFile("koz", "Alexander Kozlov", "person"),
+		entityFile("sho", "Sergei Shoigu", "person"), topicFile("dip", "Diplomacy")}
+	for i, es := range [][]string{{"Kim Jong Un", "Alexander Kozlov"}, {"Kim Jong Un"}, {"Alexander Kozlov", "Sergei Shoigu"}, {"Sergei Shoigu"}} {
+		files = append(files, briefingFile(fmt.Sprintf("content/briefings/b%d.md", i), fmt.Sprintf("b%d", i), fmt.Sprintf("Briefing %d", i),
+			fmt.Sprintf("2024-01-%02d", 10+i), []string{"Diplomacy"}, es))
+	}
+	build := func(files []*source.File, m *Memo) []string {
+		s, diags := New(config.Default(), files)
+		if len(diags) != 0 {
+			t.Fatal(diags)
+		}
+		s.AssembleWith(m)
+		return relatedBits(s)
+	}
+	var m Memo
+	first := build(files, &m)
+	if want := build(files, nil); !slices.Equal(first, want) {
+		t.Fatalf("with a memo:\n%v\nwithout:\n%v", first, want)
+	}
+	sum := m.related.sum
+	if again := build(files, &m); !slices.Equal(again, first) || m.related.sum != sum {
+		t.Errorf("the same site again:\n%v\nwant\n%v", again, first)
+	}
+	// b3 now also names Kim: related briefings change.
+	files[len(files)-1] = briefingFile("content/briefings/b3.md", "b3", "Briefing 3", "2024-01-13", []string{"Diplomacy"}, []string{"Sergei Shoigu", "Kim Jong Un"})
+	changed := build(files, &m)
+	if want := build(files, nil); !slices.Equal(changed, want) {
+		t.Errorf("after a change, with the memo:\n%v\nwithout:\n%v", changed, want)
+	}
+	if slices.Equal(changed, first) {
+		t.Error("the change changed nothing: the test proves nothing")
+	}
+}
