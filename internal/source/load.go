@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dossier-dev/dossier/internal/blob"
 	"github.com/dossier-dev/dossier/internal/diag"
 	"golang.org/x/sync/errgroup"
 )
@@ -19,6 +20,10 @@ type Options struct {
 	// Drafts keeps briefings and pages that set draft: true; without it
 	// they are left out (their errors are still reported).
 	Drafts bool
+	// Compact keeps each file's Markdown compressed (File.Packed) instead
+	// of as Body, and drops Front: a full build holds every file from
+	// reading to conversion, a gigabyte at 100,000 briefings.
+	Compact bool
 }
 
 // kindDirs maps each folder under content/ to the kind of file it holds.
@@ -64,6 +69,10 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) ([]*File, diag.List) {
 				return nil
 			}
 			files[i], lists[i] = decodeFile(c, data)
+			if f := files[i]; f != nil && opts.Compact {
+				f.Packed = blob.Pack(f.Body)
+				f.Front, f.Body = nil, nil
+			}
 			return nil
 		})
 	}

@@ -546,3 +546,32 @@ func TestPosOf(t *testing.T) {
 		t.Errorf("PosOf(date) = %v", got)
 	}
 }
+
+// TestLoadCompact checks that a compact load keeps the same Markdown, packed,
+// and nothing else of the file's text.
+func TestLoadCompact(t *testing.T) {
+	long := strings.Repeat("Kim Jong Un met Vladimir Putin at the Vostochny Cosmodrome.\n\n", 40)
+	fsys := site(map[string]string{
+		"content/briefings/a.md": "---\ntitle: T\ndate: 2023-09-13\n---\n" + long,
+		"content/briefings/b.md": "---\ntitle: U\ndate: 2023-09-14\n---\nShort.\n",
+	})
+	plain, _ := lines(t, fsys, Options{})
+	compact, diags := lines(t, fsys, Options{Compact: true})
+	if len(diags) != 0 {
+		t.Fatalf("diagnostics: %q", diags)
+	}
+	for i, f := range compact {
+		if f.Body != nil || f.Front != nil {
+			t.Errorf("%s: compact load kept Body or Front", f.Path)
+		}
+		if got, want := string(f.Markdown()), string(plain[i].Body); got != want {
+			t.Errorf("%s: Markdown() = %q, want %q", f.Path, got, want)
+		}
+		if got, want := string(plain[i].Markdown()), string(plain[i].Body); got != want {
+			t.Errorf("%s: Markdown() of a plain load = %q, want its Body", f.Path, got)
+		}
+	}
+	if compact[0].Packed.Size() >= len(long)/2 {
+		t.Errorf("packed %d bytes of %d: not compressed", compact[0].Packed.Size(), len(long))
+	}
+}

@@ -4,7 +4,11 @@
 // that later stages can report path:line:col. It knows nothing about HTML.
 package source
 
-import "time"
+import (
+	"time"
+
+	"github.com/dossier-dev/dossier/internal/blob"
+)
 
 // Kind is the kind of document a content file holds, given by its folder.
 type Kind int
@@ -50,6 +54,9 @@ type File struct {
 	Front []byte
 	// Body is the Markdown after the front matter (BOM and CRLF normalised).
 	Body []byte
+	// Packed holds Body compressed instead, when Options.Compact is set
+	// (Body and Front are then nil). Markdown returns either.
+	Packed blob.Blob
 	// BodyLine is the 1-based line of the file on which Body starts, so that
 	// an offset in Body maps back to a line in the file.
 	BodyLine int
@@ -111,4 +118,12 @@ type PageMeta struct {
 	Title   string
 	Summary string
 	Draft   bool
+}
+
+// Markdown returns the file's Markdown body, from Body or from Packed.
+func (f *File) Markdown() []byte {
+	if f.Body != nil || f.Packed.Len() == 0 {
+		return f.Body
+	}
+	return f.Packed.Bytes()
 }
