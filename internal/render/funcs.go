@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,9 +26,9 @@ var funcs = template.FuncMap{
 	// plural returns "1 briefing" or "3 briefings".
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
-			return fmt.Sprintf("%d %s", n, one)
+			return "1 " + one
 		}
-		return fmt.Sprintf("%d %s", n, many)
+		return strconv.Itoa(n) + " " + many
 	},
 	"join": strings.Join,
 	"add":  func(a, b int) int { return a + b },
@@ -36,6 +37,15 @@ var funcs = template.FuncMap{
 	// dict builds a map from key/value pairs, to pass several values to a
 	// partial: {{template "chips" dict "Page" $ "Items" .Topics}}.
 	"dict": dict,
+	// partial renders a template as {{template}} does, with the data
+	// (dict "Page" page key value …), and reuses the result for the same
+	// arguments at the same page depth: {{partial "entity-chip" $ "E" .}}.
+	// Given .Site instead of the page, the data has "Site", and the result
+	// is reused at every depth. Load binds it to each page kind's
+	// templates (see memo.go).
+	"partial": func(name string, ctx any, kv ...any) (template.HTML, error) {
+		return "", fmt.Errorf("partial %q: not bound to a template set", name)
+	},
 }
 
 func dict(kv ...any) (map[string]any, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
+	"unsafe"
 
 	"github.com/dossier-dev/dossier/internal/graph"
 	"github.com/dossier-dev/dossier/internal/site"
@@ -87,10 +88,7 @@ func egoGraph(p *Page, e *site.Entity) *GraphView {
 // drawGraph lays out the given entities with an edge for every pair that
 // shares briefings.
 func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphView {
-	index := make(map[*site.Entity]int, len(nodes))
-	for i, e := range nodes {
-		index[e] = i
-	}
+	index := newNodeIndex(nodes)
 	g := graph.Graph{Center: center, Label: label}
 	v := &GraphView{Shown: len(nodes)}
 	types := map[string]bool{}
@@ -102,8 +100,8 @@ func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphVi
 				countNoun(len(e.Appearances), "briefing", "briefings"))})
 		n := GraphNode{Entity: e}
 		for _, r := range e.Related { // most shared first
-			j, ok := index[r.Entity]
-			if !ok {
+			j := index.find(r.Entity)
+			if j < 0 {
 				continue
 			}
 			if i < j {
@@ -125,6 +123,53 @@ func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphVi
 	}
 	v.SVG = template.HTML(graph.SVG(g))
 	return v
+}
+
+// nodeIndex finds the position of an entity among the nodes of a graph.
+// drawGraph looks up every entity each node appears with, hundreds per
+// node on a large site, almost all of them not in the graph: an open
+// addressing table of pointers answers that faster than a map.
+type nodeIndex struct {
+	slots []nodeSlot
+	shift uint
+}
+
+type nodeSlot struct {
+	e *site.Entity
+	i int
+}
+
+func newNodeIndex(nodes []*site.Entity) nodeIndex {
+	bits := uint(4)
+	for 1<<bits < 2*len(nodes) {
+		bits++
+	}
+	x := nodeIndex{slots: make([]nodeSlot, 1<<bits), shift: 64 - bits}
+	for i, e := range nodes {
+		for h := x.hash(e); ; h = (h + 1) & (len(x.slots) - 1) {
+			if s := &x.slots[h]; s.e == nil || s.e == e {
+				*s = nodeSlot{e, i} // a repeated entity keeps its last position, as in a map
+				break
+			}
+		}
+	}
+	return x
+}
+
+func (x nodeIndex) hash(e *site.Entity) int {
+	return int((uint64(uintptr(unsafe.Pointer(e))) * 0x9e3779b97f4a7c15) >> x.shift)
+}
+
+// find returns the node index of e, or -1.
+func (x nodeIndex) find(e *site.Entity) int {
+	for h := x.hash(e); ; h = (h + 1) & (len(x.slots) - 1) {
+		switch x.slots[h].e {
+		case e:
+			return x.slots[h].i
+		case nil:
+			return -1
+		}
+	}
 }
 
 // strongest keeps the edges that are among the graphEdges heaviest of

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	texttemplate "text/template"
 
 	"github.com/dossier-dev/dossier/internal/diag"
 	"github.com/dossier-dev/dossier/themes"
@@ -33,32 +34,44 @@ var commonTemplates = []string{"base.html", "partials.html"}
 // Renderer holds the parsed templates, one set per page kind. It is safe for
 // concurrent use: templates are parsed once and only executed afterwards.
 type Renderer struct {
-	pages map[string]*template.Template // by kind ("briefing")
-	paths map[string]string             // template name → file path, for errors
+	pages    map[string]*template.Template // by kind ("briefing")
+	paths    map[string]string             // template name → file path, for errors
+	embedded map[string]bool               // template names read from the embedded default theme
 }
 
 // Layer is one folder of templates. Later layers override earlier ones.
 type Layer struct {
 	FS   fs.FS
 	Name string // how the folder is named in errors, e.g. "templates"
+
+	embedded bool // the default theme built into the binary (see Layers)
 }
+
+// defaultLayer names the default theme's template layer (see Layers).
+const defaultLayer = "themes/default/templates"
 
 // Layers returns the template and static layers of a site in override
 // order: the embedded default theme, the site's themes/<theme>/ when it has
 // one, then (for templates) the site's templates/ folder.
 func Layers(siteFS fs.FS, theme string) (tmpl, static []Layer, err error) {
 	def, _ := fs.Sub(themes.Default, "default")
-	tmpl = []Layer{{sub(def, "templates"), "themes/default/templates"}}
-	static = []Layer{{sub(def, "static"), "themes/default/static"}}
+	tmpl = []Layer{{sub(def, "templates"), defaultLayer, true}}
+	static = []Layer{{sub(def, "static"), "themes/default/static", true}}
 	dir := "themes/" + theme
 	if st, err := fs.Stat(siteFS, dir); err == nil && st.IsDir() {
-		tmpl = append(tmpl, Layer{sub(siteFS, dir+"/templates"), dir + "/templates"})
-		static = append(static, Layer{sub(siteFS, dir+"/static"), dir + "/static"})
+		tmpl = append(tmpl, Layer{FS: sub(siteFS, dir+"/templates"), Name: dir + "/templates"})
+		static = append(static, Layer{FS: sub(siteFS, dir+"/static"), Name: dir + "/static"})
 	} else if theme != "default" {
 		return nil, nil, diag.Errorf("dossier.toml", 1, 1, "theme %q not found: there is no folder %s/", theme, dir)
 	}
-	tmpl = append(tmpl, Layer{sub(siteFS, "templates"), "templates"})
+	tmpl = append(tmpl, Layer{FS: sub(siteFS, "templates"), Name: "templates"})
 	return tmpl, static, nil
+}
+
+// defaultTemplates is the default theme's template folder.
+func defaultTemplates() fs.FS {
+	def, _ := fs.Sub(themes.Default, "default")
+	return sub(def, "templates")
 }
 
 func sub(fsys fs.FS, dir string) fs.FS {
@@ -72,12 +85,13 @@ func sub(fsys fs.FS, dir string) fs.FS {
 // Load parses the templates of the layers: for each name, the last layer that
 // has the file wins. Errors name the file that was at fault.
 func Load(layers []Layer) (*Renderer, error) {
-	r := &Renderer{pages: map[string]*template.Template{}, paths: map[string]string{}}
+	r := &Renderer{pages: map[string]*template.Template{}, paths: map[string]string{}, embedded: map[string]bool{}}
 	read := func(name string) (string, error) {
 		for i := len(layers) - 1; i >= 0; i-- {
 			b, err := fs.ReadFile(layers[i].FS, name)
 			if err == nil {
 				r.paths[name] = layers[i].Name + "/" + name
+				r.embedded[name] = layers[i].embedded
 				return string(b), nil
 			}
 			if !errors.Is(err, fs.ErrNotExist) {
@@ -106,6 +120,8 @@ func Load(layers []Layer) (*Renderer, error) {
 			return nil, err
 		}
 		t := template.Must(common.Clone())
+		reuse := new(map[string]bool)
+		t.Funcs(template.FuncMap{"partial": partialFunc(t, reuse)})
 		if _, err := t.New(name).Parse(text); err != nil {
 			diags.Add(r.diagnose(err))
 			continue
@@ -113,6 +129,15 @@ func Load(layers []Layer) (*Renderer, error) {
 		if t.Lookup("base") == nil {
 			diags.Errorf(r.paths["base.html"], 1, 1, `base.html must {{define "base"}}`)
 			continue
+		}
+		// Which templates partial may reuse: all of them when every file
+		// comes from the default theme, else those a site left as they are.
+		if r.embedded["base.html"] && r.embedded["partials.html"] && r.embedded[name] {
+			*reuse = reusable(t, nil)
+		} else if def, err := defaultSet(defaultTemplates(), name); err == nil {
+			*reuse = reusable(t, def)
+		} else {
+			*reuse = map[string]bool{}
 		}
 		r.pages[strings.TrimSuffix(name, ".html")] = t
 	}
@@ -141,6 +166,14 @@ var templateErr = regexp.MustCompile(`^template: ([^:]+):(\d+):(?:(\d+):)? ?(.*)
 // diagnose turns a template error into path:line:col: message so that a
 // broken override points at the user's file.
 func (r *Renderer) diagnose(err error) diag.Diagnostic {
+	// An error in a template that partial rendered comes wrapped in the
+	// error of the call: report the innermost, which names the partial's
+	// own file and line.
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if _, ok := e.(texttemplate.ExecError); ok {
+			err = e
+		}
+	}
 	msg := err.Error()
 	if m := templateErr.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[2])

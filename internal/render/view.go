@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/dossier-dev/dossier/internal/blob"
 	"github.com/dossier-dev/dossier/internal/markdown"
@@ -67,6 +68,8 @@ type SiteInfo struct {
 	Counts         Counts
 	// Live is set only on pages served by `dossier serve`.
 	Live bool
+
+	memo *memo // the partials rendered for this build's pages (see memo.go)
 }
 
 // Counts are the numbers of each kind of page.
@@ -183,6 +186,17 @@ func (p *Page) Is(path string) bool {
 	return p.Path == path || (path != "" && strings.HasPrefix(p.Path, path))
 }
 
+// TopFolder returns the first folder of the page's path: "briefings/" for
+// "briefings/x/" and "briefings/page/2/", "" for the home page. For a
+// one-folder path such as the navigation's "topics/", .Is is the same test
+// as eq .TopFolder, which can be passed to a memoized partial.
+func (p *Page) TopFolder() string {
+	if i := strings.IndexByte(p.Path, '/'); i >= 0 {
+		return p.Path[:i+1]
+	}
+	return p.Path
+}
+
 // PathOf returns the site-root-relative folder of a document's page.
 func PathOf(v any) string {
 	switch d := v.(type) {
@@ -224,7 +238,7 @@ func siteInfo(s *site.Site, opts Options) *SiteInfo {
 	return &SiteInfo{
 		Title: s.Config.Title, Language: s.Config.Language, BaseURL: opts.BaseURL,
 		Classification: s.Config.Classification, Paper: s.Config.Print.Paper,
-		Pages: s.Pages, Live: opts.Live,
+		Pages: s.Pages, Live: opts.Live, memo: new(memo),
 		Counts: Counts{Briefings: len(s.Briefings), Topics: len(s.Topics), Entities: len(s.Entities)},
 	}
 }
@@ -233,7 +247,14 @@ func siteInfo(s *site.Site, opts Options) *SiteInfo {
 func fixup(b blob.Blob, fc markdown.FixContext) template.HTML {
 	buf := fixBufs.Get().(*[]byte)
 	src := b.AppendTo((*buf)[:0])
-	out := template.HTML(markdown.Fixup(nil, src, fc))
+	var out template.HTML
+	if len(src) > 0 {
+		// Resolving sentinels changes the length a little: start with
+		// room for it, and hand the bytes over as the string without a
+		// copy (nothing else holds them).
+		dst := markdown.Fixup(make([]byte, 0, len(src)+len(src)/8+64), src, fc)
+		out = template.HTML(unsafe.String(unsafe.SliceData(dst), len(dst)))
+	}
 	*buf = src
 	fixBufs.Put(buf)
 	return out

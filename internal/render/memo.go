@@ -1,0 +1,396 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/template/parse"
+	"unsafe"
+
+	"github.com/dossier-dev/dossier/internal/site"
+)
+
+// Memoized partials.
+//
+// A page of the site is mostly the same fragments over and over: the chip
+// of an entity, a topic, the site's header and footer. Their links are
+// relative, so the HTML of a fragment depends on the page's depth, but two
+// pages at the same depth share it. The template function partial renders
+// a template once per build for each name, page depth and set of values and
+// reuses the result:
+//
+//	{{partial "entity-chip" $ "E" .Entity "Count" .Count}}
+//
+// renders the template "entity-chip" with the data
+// (dict "Page" $ "E" .Entity "Count" .Count), exactly as
+//
+//	{{template "entity-chip" (dict "Page" $ "E" .Entity "Count" .Count)}}
+//
+// does. Given the site (.Site) instead of the page, the template gets
+// "Site" instead of "Page", has no links to make, and its output is reused
+// at every depth.
+//
+// The template's own text still decides the markup, so a site that
+// overrides it sees its own. A result is reused only when the template is
+// the default theme's own definition and so is every template it calls (the
+// default theme's partials depend on the page only through its links .Rel,
+// .URL and .Asset, and on .Site), and when the values identify what they
+// show: site documents (briefings, entities, topics, pages, sections) and
+// lists of them, strings, ints and booleans, at most two. Anything else,
+// or a template a site changed, is rendered at every call, as {{template}}
+// would.
+
+// memo is the store of rendered partials of one build. It belongs to the
+// build's SiteInfo, so that it lives exactly as long as the build's pages.
+// It is read far more often than written: a few shards, each a map under a
+// read-write lock, cost less than sync.Map, whose any keys would be hashed
+// through their types and allocated at every lookup. It stops keeping
+// partials at memoMaxBytes, which only a very large site reaches (a
+// 10,000-briefing site keeps about 25 MB).
+type memo struct {
+	shards [memoShards]struct {
+		sync.RWMutex
+		m map[memoKey]template.HTML
+	}
+	size atomic.Int64 // bytes kept, about
+	pins sync.Map     // lists named in keys by their addresses (see store)
+}
+
+const (
+	memoShards = 16
+	// memoArgs is how many key/value pairs a memoized call may have.
+	memoArgs = 2
+	// memoMaxBytes bounds what a build keeps; memoEntryBytes is what an
+	// entry costs besides its HTML.
+	memoMaxBytes   = 96 << 20
+	memoEntryBytes = 256
+)
+
+// memoKey identifies a rendered partial: the template set (a page kind),
+// the template, the page's link prefix and the arguments.
+type memoKey struct {
+	set  *template.Template
+	name string
+	root string
+	mode uint8 // memoOffline, memoSite
+	keys [memoArgs]string
+	vals [memoArgs]memoVal
+}
+
+const (
+	memoOffline = 1 << iota // the page's folder links name index.html
+	memoSite                // called with .Site: no page, no links
+)
+
+// memoVal is an argument of a memoized call: a site document by its
+// address, a list of them by their addresses, or a string, int or boolean
+// by its value.
+type memoVal struct {
+	kind memoKind
+	p    unsafe.Pointer // a document
+	n    int            // an int or a boolean
+	s    string         // a string, or the addresses of a list's documents
+}
+
+type memoKind uint8
+
+const (
+	memoNil memoKind = iota
+	memoBriefing
+	memoEntity
+	memoTopic
+	memoPage
+	memoSection
+	memoString
+	memoInt
+	memoBool
+	memoBriefings
+	memoEntities
+	memoTopics
+)
+
+// memoValOf returns the memoVal of v; ok is false for a value that cannot
+// identify what it shows (a map, a view of one page…).
+func memoValOf(v any) (mv memoVal, ok bool) {
+	switch v := v.(type) {
+	case nil:
+		return memoVal{}, true
+	case *site.Briefing:
+		return memoVal{kind: memoBriefing, p: unsafe.Pointer(v)}, true
+	case *site.Entity:
+		return memoVal{kind: memoEntity, p: unsafe.Pointer(v)}, true
+	case *site.Topic:
+		return memoVal{kind: memoTopic, p: unsafe.Pointer(v)}, true
+	case *site.Page:
+		return memoVal{kind: memoPage, p: unsafe.Pointer(v)}, true
+	case *site.Section:
+		return memoVal{kind: memoSection, p: unsafe.Pointer(v)}, true
+	case string:
+		return memoVal{kind: memoString, s: v}, true
+	case int:
+		return memoVal{kind: memoInt, n: v}, true
+	case bool:
+		if v {
+			return memoVal{kind: memoBool, n: 1}, true
+		}
+		return memoVal{kind: memoBool}, true
+	case []*site.Briefing:
+		return memoVal{kind: memoBriefings, s: addresses(v)}, true
+	case []*site.Entity:
+		return memoVal{kind: memoEntities, s: addresses(v)}, true
+	case []*site.Topic:
+		return memoVal{kind: memoTopics, s: addresses(v)}, true
+	}
+	return memoVal{}, false
+}
+
+// addresses returns the pointers of a list as the bytes of a string, without
+// copying them: a key to look up with. store copies it before keeping it.
+func addresses[T any](list []*T) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(list))), len(list)*int(unsafe.Sizeof(list[0])))
+}
+
+func (m *memo) shard(k *memoKey) int {
+	h := uintptr(k.vals[0].p)>>4 + uintptr(k.vals[0].n) + uintptr(len(k.vals[0].s)) + uintptr(len(k.name)) + uintptr(len(k.root))
+	return int(h % memoShards)
+}
+
+func (m *memo) load(k *memoKey) (template.HTML, bool) {
+	sh := &m.shards[m.shard(k)]
+	sh.RLock()
+	h, ok := sh.m[*k]
+	sh.RUnlock()
+	return h, ok
+}
+
+// store keeps h for k, unless the memo is full; kv are the call's
+// arguments.
+func (m *memo) store(k *memoKey, h template.HTML, kv []any) {
+	if m.size.Add(int64(len(h)+memoEntryBytes)) > memoMaxBytes {
+		return
+	}
+	for i, v := range k.vals {
+		if v.kind >= memoBriefings {
+			// A list is in the key by the addresses of its documents:
+			// keep the documents, so that no other can take one of
+			// those addresses while the entry exists (documents live as
+			// long as the build anyway).
+			k.vals[i].s = strings.Clone(v.s)
+			m.pins.Store(k.vals[i].s, kv[2*i+1])
+		}
+	}
+	sh := &m.shards[m.shard(k)]
+	sh.Lock()
+	if sh.m == nil {
+		sh.m = map[memoKey]template.HTML{}
+	}
+	sh.m[*k] = h
+	sh.Unlock()
+}
+
+// partialFunc returns the partial function for a page kind's template set.
+// reuse holds the names of the templates whose output may be reused (see
+// reusable); it is filled in after the set is parsed.
+func partialFunc(set *template.Template, reuse *map[string]bool) func(name string, ctx any, kv ...any) (template.HTML, error) {
+	return func(name string, ctx any, kv ...any) (template.HTML, error) {
+		if len(kv)%2 != 0 {
+			return "", fmt.Errorf("partial %q: odd number of key/value arguments", name)
+		}
+		var m *memo
+		key := memoKey{set: set, name: name}
+		ctxKey := "Page"
+		switch c := ctx.(type) {
+		case *Page:
+			if c != nil && c.Site != nil {
+				m, key.root = c.Site.memo, c.root
+				if c.offline {
+					key.mode = memoOffline
+				}
+			}
+		case *SiteInfo:
+			ctxKey = "Site"
+			if c != nil {
+				m, key.mode = c.memo, memoSite
+			}
+		}
+		if m != nil && len(kv) <= 2*memoArgs {
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				v, vok := memoValOf(kv[i+1])
+				if !ok || !vok {
+					m = nil
+					break
+				}
+				key.keys[i/2], key.vals[i/2] = k, v
+			}
+			if m != nil {
+				// Only reusable templates are stored, so a hit needs
+				// no other check.
+				if h, ok := m.load(&key); ok {
+					return h, nil
+				}
+				if !(*reuse)[name] {
+					m = nil
+				}
+			}
+		} else {
+			m = nil
+		}
+		data := make(map[string]any, len(kv)/2+1)
+		data[ctxKey] = ctx
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return "", fmt.Errorf("partial %q: key %v is not a string", name, kv[i])
+			}
+			data[k] = kv[i+1]
+		}
+		buf := partialBufs.Get().(*bytes.Buffer)
+		defer partialBufs.Put(buf)
+		buf.Reset()
+		if err := set.ExecuteTemplate(buf, name, data); err != nil {
+			return "", err
+		}
+		h := template.HTML(buf.String())
+		if m != nil {
+			m.store(&key, h, kv)
+		}
+		return h, nil
+	}
+}
+
+// partialBufs hold the output of partials while they render.
+var partialBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// reusable returns the names of the templates of set whose output partial
+// may reuse: those whose parse tree is the same as in def (the default
+// theme's set for the same page kind) and that only call templates that
+// are reusable too. A nil def means that every template of set comes from
+// the default theme.
+func reusable(set *template.Template, def *template.Template) map[string]bool {
+	trees := map[string]*parse.Tree{}
+	for _, t := range set.Templates() {
+		if t.Tree != nil && t.Tree.Root != nil {
+			trees[t.Name()] = t.Tree
+		}
+	}
+	same := map[string]bool{}
+	for name, tr := range trees {
+		if def == nil {
+			same[name] = true
+			continue
+		}
+		d := def.Lookup(name)
+		same[name] = d != nil && d.Tree != nil && d.Tree.Root != nil && d.Tree.Root.String() == tr.Root.String()
+	}
+	out := map[string]bool{}
+	state := map[string]int{} // 1 visiting, 2 done
+	var ok func(name string) bool
+	ok = func(name string) bool {
+		switch state[name] {
+		case 1:
+			return false // templates that call each other: not worth the risk
+		case 2:
+			return out[name]
+		}
+		state[name] = 1
+		good := same[name]
+		if good {
+			for _, callee := range calls(trees[name].Root) {
+				if !ok(callee) {
+					good = false
+				}
+			}
+		}
+		state[name] = 2
+		out[name] = good
+		return good
+	}
+	for name := range trees {
+		ok(name)
+	}
+	return out
+}
+
+// calls returns the names of the templates a tree invokes, with {{template}}
+// or with partial and a constant name. A partial with a computed name
+// yields "", which no template has, so that its caller is not reused.
+func calls(n parse.Node) []string {
+	var out []string
+	var walk func(parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.IfNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			out = append(out, n.Name)
+			walk(n.Pipe)
+		case *parse.PipeNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Cmds {
+				walk(c)
+			}
+		case *parse.CommandNode:
+			for i, a := range n.Args {
+				if id, ok := a.(*parse.IdentifierNode); ok && id.Ident == "partial" && i == 0 {
+					name := ""
+					if len(n.Args) > 1 {
+						if s, ok := n.Args[1].(*parse.StringNode); ok {
+							name = s.Text
+						}
+					}
+					out = append(out, name)
+				}
+				walk(a)
+			}
+		case *parse.ChainNode:
+			walk(n.Node)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// defaultSet parses the default theme's templates of one page kind, to
+// compare a site's overrides with.
+func defaultSet(def fs.FS, page string) (*template.Template, error) {
+	t := template.New("").Funcs(funcs)
+	for _, name := range append(commonTemplates[:len(commonTemplates):len(commonTemplates)], page) {
+		b, err := fs.ReadFile(def, name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.New(name).Parse(string(b)); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
