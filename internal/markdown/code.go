@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -37,12 +39,6 @@ func (r *nodeRenderer) renderCode(w util.BufWriter, source []byte, node ast.Node
 	if n, ok := node.(*ast.FencedCodeBlock); ok {
 		lang = n.Language(source)
 	}
-	var code strings.Builder
-	lines := node.Lines()
-	for i := 0; i < lines.Len(); i++ {
-		seg := lines.At(i)
-		code.Write(seg.Value(source))
-	}
 	_, _ = w.WriteString(`<div class="highlight"><pre class="chroma"><code`)
 	if len(lang) > 0 {
 		_, _ = w.WriteString(` class="language-`)
@@ -50,35 +46,104 @@ func (r *nodeRenderer) renderCode(w util.BufWriter, source []byte, node ast.Node
 		_ = w.WriteByte('"')
 	}
 	_ = w.WriteByte('>')
-	if !r.highlight(w, string(lang), code.String()) {
-		_, _ = w.Write(util.EscapeHTML([]byte(code.String())))
+	lines := node.Lines()
+	if !r.highlight(w, lang, lines, source) {
+		// Escaping works byte by byte, so the lines can be escaped one by one.
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			_, _ = w.Write(util.EscapeHTML(seg.Value(source)))
+		}
 	}
 	_, _ = w.WriteString("</code></pre></div>\n")
 	return ast.WalkSkipChildren, nil
 }
 
-// highlight writes code highlighted as lang and reports whether it did;
-// without a lexer for lang the caller writes the code escaped as it is.
-func (r *nodeRenderer) highlight(w util.BufWriter, lang, code string) bool {
-	if lang == "" {
-		return false
-	}
-	lexer := lexers.Get(lang)
+// highlight writes the code in lines highlighted as lang and reports
+// whether it did; without a lexer for lang the caller writes the code
+// escaped as it is.
+func (r *nodeRenderer) highlight(w util.BufWriter, lang []byte, lines *text.Segments, source []byte) bool {
+	lexer := lexerFor(lang)
 	if lexer == nil {
 		return false
 	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	n := 0
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		n += seg.Len()
+	}
+	var code strings.Builder
+	code.Grow(n)
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		code.Write(seg.Value(source))
+	}
+	it, err := lexer.Tokenise(nil, code.String())
 	if err != nil {
 		return false
 	}
 	// Format only fails when the writer does; buffer the output so that a
 	// failure cannot leave half a block behind.
-	var b bytes.Buffer
-	if err := r.code.Format(&b, r.style, it); err != nil {
+	b := codeBufPool.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= maxPooledBuffer {
+			codeBufPool.Put(b)
+		}
+	}()
+	b.Reset()
+	if err := r.code.Format(b, r.style, it); err != nil {
 		return false
 	}
 	_, _ = w.Write(b.Bytes())
 	return true
+}
+
+// codeBufPool holds the buffers that highlight formats into.
+var codeBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// lexerCache caches lexers.Get by language name. A name that chroma does not
+// know by name or alias makes lexers.Get try it as a file name against
+// every lexer's patterns, which takes milliseconds (about 10 ms for
+// "mermaid"), for every code block; the cache remembers those misses too.
+// Names come from documents, so the cache keeps at most maxCachedLexers of
+// them, none longer than maxCachedLexerName; other names are looked up
+// every time, as they were before.
+var lexerCache struct {
+	sync.RWMutex
+	m map[string]chroma.Lexer // coalesced; nil: no lexer for the name
+}
+
+const (
+	maxCachedLexers    = 256
+	maxCachedLexerName = 64
+)
+
+// lexerFor returns the coalesced lexer for lang, or nil when there is none
+// (or lang is empty).
+func lexerFor(lang []byte) chroma.Lexer {
+	if len(lang) == 0 {
+		return nil
+	}
+	lexerCache.RLock()
+	lexer, ok := lexerCache.m[string(lang)]
+	lexerCache.RUnlock()
+	if ok {
+		return lexer
+	}
+	name := string(lang)
+	if l := lexers.Get(name); l != nil {
+		lexer = chroma.Coalesce(l)
+	}
+	if len(name) <= maxCachedLexerName {
+		lexerCache.Lock()
+		if lexerCache.m == nil {
+			lexerCache.m = map[string]chroma.Lexer{}
+		}
+		if len(lexerCache.m) < maxCachedLexers {
+			lexerCache.m[name] = lexer
+		}
+		lexerCache.Unlock()
+	}
+	return lexer
 }
 
 // ChromaCSS returns the stylesheet for highlighted code: the light style,

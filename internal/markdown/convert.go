@@ -124,6 +124,7 @@ func (c *Converter) Convert(doc Doc) Result {
 		scratchPool.Put(sc)
 	}
 	st.finish()
+	st.release()
 	return st.res
 }
 
@@ -168,16 +169,72 @@ type state struct {
 	section int            // index into res.Sections of the section being walked; -1 in footnotes
 	ids     map[string]int // heading ids given so far: > 0 when taken
 	byRef   map[refKey]int // index into res.Mentions
-	firsts  []occurrence   // parallel to res.Mentions: the first occurrence
 	summary bool           // whether res.Summary has been taken
 	pos     positions      // lines and columns of offsets in src
 
-	// Scratch space for mention matching, reused from run to run.
+	// The block from which newMention takes mention nodes; never appended
+	// to beyond its capacity, so that the nodes never move.
+	mentionNodes []mentionNode
+
+	*scratchSpace // from scratchSpaces until release
+}
+
+// scratchSpace is the part of a conversion's state that is only scratch:
+// slices that grow to the sizes one document needs and that the next
+// document can use again. Convert takes one from scratchSpaces and returns
+// it when the conversion is done.
+type scratchSpace struct {
+	firsts []occurrence // parallel to res.Mentions: the first occurrence
+
+	// For mention matching, reused from run to run.
 	run     []ast.Node
 	items   []runItem
 	joined  []byte
 	matches []link.Match
 	found   []found
+
+	// For the sentences around first mentions (see finish).
+	targets []ast.Node
+	text    []byte
+	spans   []span
+}
+
+var scratchSpaces = sync.Pool{New: func() any { return new(scratchSpace) }}
+
+// maxPooledScratch is the most elements a slice of a pooled scratchSpace
+// keeps, and maxPooledText the most bytes; a larger one (from a huge
+// document) is dropped rather than kept for every document after it.
+const (
+	maxPooledScratch = 1 << 12
+	maxPooledText    = 1 << 16
+)
+
+// release returns st's scratch space to scratchSpaces, without the
+// pointers into this document's tree that it still holds.
+func (st *state) release() {
+	sc := st.scratchSpace
+	st.scratchSpace = nil
+	sc.firsts = reclaim(sc.firsts, maxPooledScratch)
+	sc.run = reclaim(sc.run, maxPooledScratch)
+	sc.items = reclaim(sc.items, maxPooledScratch)
+	sc.joined = reclaim(sc.joined, maxPooledText)
+	sc.matches = reclaim(sc.matches, maxPooledScratch)
+	sc.found = reclaim(sc.found, maxPooledScratch)
+	sc.targets = reclaim(sc.targets, maxPooledScratch)
+	sc.text = reclaim(sc.text, maxPooledText)
+	sc.spans = reclaim(sc.spans, maxPooledScratch)
+	scratchSpaces.Put(sc)
+}
+
+// reclaim returns s emptied and zeroed for its next use, or nil if it can
+// hold more than limit elements.
+func reclaim[T any](s []T, limit int) []T {
+	if cap(s) > limit {
+		return nil
+	}
+	s = s[:cap(s)]
+	clear(s)
+	return s[:0]
 }
 
 type refKey struct {
@@ -198,6 +255,8 @@ func newState(doc *Doc, src []byte) *state {
 		ids:   map[string]int{},
 		byRef: map[refKey]int{},
 		pos:   positions{src: src},
+
+		scratchSpace: scratchSpaces.Get().(*scratchSpace),
 	}
 	st.res.Sections = []Section{{Line: doc.BodyLine}}
 	return st
@@ -306,11 +365,34 @@ func (st *state) isSelf(ref *link.Ref) bool {
 
 // finish computes what needs the whole tree: the sentences around first
 // mentions, which must see the text of mentions later in the same block.
+//
+// The text of a block is made once for each run of consecutive first
+// mentions in it, rather than once per mention. The walk registers them in
+// document order, so a run lists them in the order in which the block's
+// text meets them. A mention that the text does not meet in that order
+// (one in an image's alt text, which the text leaves out, and every
+// mention after it in the run) gets a pass of its own.
 func (st *state) finish() {
-	for i, o := range st.firsts {
-		txt, start, end := plainTextAround(o.block, o.target, st.src)
-		st.res.Mentions[i].Sentence = sentence(txt, start, end)
+	p := plain{src: st.src, b: st.text, spans: st.spans}
+	targets := st.targets
+	for i := 0; i < len(st.firsts); {
+		block := st.firsts[i].block
+		targets = targets[:0]
+		for j := i; j < len(st.firsts) && st.firsts[j].block == block; j++ {
+			targets = append(targets, st.firsts[j].target)
+		}
+		p.around(block, targets)
+		for k, sp := range p.spans {
+			if !sp.found && block != nil {
+				one := plain{src: st.src}
+				one.around(block, targets[k:k+1])
+				sp = one.spans[0]
+			}
+			st.res.Mentions[i+k].Sentence = sentence(p.b, sp.start, sp.end)
+		}
+		i += len(targets)
 	}
+	st.targets, st.text, st.spans = targets, p.b, p.spans
 }
 
 // blockOf returns the nearest block ancestor of n (n itself if it is one):

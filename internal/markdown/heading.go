@@ -175,6 +175,16 @@ func attrString(v any) string {
 	return ""
 }
 
+// attrBytes is attrString for writing an attribute: a []byte value is
+// returned as it is, not copied. (util.EscapeHTML never writes into its
+// argument.)
+func attrBytes(v any) []byte {
+	if b, ok := v.([]byte); ok {
+		return b
+	}
+	return []byte(attrString(v))
+}
+
 // safeAttrs are the heading attributes an author may set in safe mode.
 // goldmark's own filter also allows style, which lets content restyle the
 // page around it.
@@ -194,11 +204,10 @@ func (r *nodeRenderer) writeAttrs(w util.BufWriter, n ast.Node) {
 		if !filter.Contains(a.Name) && !bytes.HasPrefix(a.Name, []byte("data-")) {
 			continue
 		}
-		v := attrString(a.Value)
 		_ = w.WriteByte(' ')
 		_, _ = w.Write(a.Name)
 		_, _ = w.WriteString(`="`)
-		_, _ = w.Write(util.EscapeHTML([]byte(v)))
+		_, _ = w.Write(util.EscapeHTML(attrBytes(a.Value)))
 		_ = w.WriteByte('"')
 	}
 }
@@ -206,7 +215,7 @@ func (r *nodeRenderer) writeAttrs(w util.BufWriter, n ast.Node) {
 func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Heading)
 	v, _ := n.AttributeString("id")
-	id := util.EscapeHTML([]byte(attrString(v)))
+	id := util.EscapeHTML(attrBytes(v))
 	if entering {
 		if isSection(n) {
 			_, _ = w.WriteString(sectionMark)

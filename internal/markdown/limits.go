@@ -88,8 +88,15 @@ func checkLimits(doc *Doc, src []byte) *diag.Diagnostic {
 		if fence == nil && depth > maxNesting {
 			return fail(off+at, "lists, block quotes and footnotes are nested more than %d levels deep here: flatten the structure", maxNesting)
 		}
-		for i := 0; i+1 < len(line) && !inCode; i++ {
-			if line[i] == '[' && line[i+1] == '^' {
+		if !inCode {
+			// "[^" cannot overlap itself, so counting the matches of
+			// bytes.Index counts every place where one starts.
+			for i := 0; ; i += 2 {
+				j := bytes.Index(line[i:], footnoteOpen)
+				if j < 0 {
+					break
+				}
+				i += j
 				if notes++; notes > maxFootnoteMarks {
 					return fail(off+i, "this document has more than %d footnote references and definitions [^…], which makes it too slow to convert: "+
 						"split the document", maxFootnoteMarks)
@@ -124,35 +131,49 @@ func (p *paragraph) open() int {
 // add counts the line at offset off into the paragraph and returns the
 // offset of the emphasis marker with which the work of matching markers
 // passes maxEmphasisWork, or -1.
+//
+// Most lines of prose hold no emphasis marker and no "](", so add skips
+// to the next byte that can matter through a table, finds the line's last
+// ")" only once it meets a "](", and decodes the runes around a marker
+// only when they are not ASCII.
 func (p *paragraph) add(line []byte, off int) int {
 	p.size += len(line) + 1
-	lastParen := bytes.LastIndexByte(line, ')')
+	lastParen := -2 // offset of the line's last ')' (-1: none); -2 until needed
 	for i := 0; i < len(line); i++ {
 		c := line[i]
-		if c == ']' && i+1 < len(line) && line[i+1] == '(' && lastParen < i {
-			if p.unclosed == 0 {
-				p.firstUnclosed = off + i
-			}
-			p.unclosed++
-		}
-		k := bytes.IndexByte([]byte("*_~"), c)
-		if k < 0 || i > 0 && line[i-1] == c {
+		k := limitByte[c]
+		if k == 0 {
 			continue
 		}
-		j := i
+		if c == ']' {
+			if i+1 < len(line) && line[i+1] == '(' {
+				if lastParen == -2 {
+					lastParen = bytes.LastIndexByte(line, ')')
+				}
+				if lastParen < i {
+					if p.unclosed == 0 {
+						p.firstUnclosed = off + i
+					}
+					p.unclosed++
+				}
+			}
+			continue
+		}
+		k-- // 0, 1, 2 for *, _, ~
+		// A run of one marker counts once, at its first byte.
+		j := i + 1
 		for j < len(line) && line[j] == c {
 			j++
 		}
-		before, _ := utf8.DecodeLastRune(line[:i])
-		after, _ := utf8.DecodeRune(line[j:])
-		if i == 0 {
-			before = ' '
+		before, after := ' ', ' '
+		if i > 0 {
+			before = lastRune(line[:i])
 		}
-		if j == len(line) {
-			after = ' '
+		if j < len(line) {
+			after = firstRune(line[j:])
 		}
-		left := !unicode.IsSpace(after) && (!isPunct(after) || unicode.IsSpace(before) || isPunct(before))
-		right := !unicode.IsSpace(before) && (!isPunct(before) || unicode.IsSpace(after) || isPunct(after))
+		left := !isSpace(after) && (!isPunct(after) || isSpace(before) || isPunct(before))
+		right := !isSpace(before) && (!isPunct(before) || isSpace(after) || isPunct(after))
 		if left {
 			p.opens[k]++
 		}
@@ -163,8 +184,33 @@ func (p *paragraph) add(line []byte, off int) int {
 				return off + i
 			}
 		}
+		i = j - 1 // the rest of the run is the same marker
 	}
 	return -1
+}
+
+// limitByte tells paragraph.add which bytes to look at: the emphasis
+// markers (1 + their index in paragraph.opens) and ']' (which may start
+// "](").
+var limitByte = [256]uint8{'*': 1, '_': 2, '~': 3, ']': 4}
+
+// firstRune and lastRune return the first and the last rune of a non-empty
+// s as utf8.DecodeRune and utf8.DecodeLastRune do, without a call for the
+// common ASCII byte.
+func firstRune(s []byte) rune {
+	if s[0] < utf8.RuneSelf {
+		return rune(s[0])
+	}
+	r, _ := utf8.DecodeRune(s)
+	return r
+}
+
+func lastRune(s []byte) rune {
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		return rune(c)
+	}
+	r, _ := utf8.DecodeLastRune(s)
+	return r
 }
 
 // linkOverflow returns the offset of the first unclosed link target of a
@@ -176,7 +222,31 @@ func (p *paragraph) linkOverflow() int {
 	return -1
 }
 
-func isPunct(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }
+// isSpace and isPunct classify the runes around an emphasis marker as
+// CommonMark does: Unicode white space, and Unicode punctuation or symbols.
+// ASCII, the common case, is looked up in tables made from the same
+// functions.
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiSpace[r]
+	}
+	return unicode.IsSpace(r)
+}
+
+func isPunct(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiPunct[r]
+	}
+	return unicode.IsPunct(r) || unicode.IsSymbol(r)
+}
+
+var asciiSpace, asciiPunct = func() (space, punct [utf8.RuneSelf]bool) {
+	for r := range rune(utf8.RuneSelf) {
+		space[r] = unicode.IsSpace(r)
+		punct[r] = unicode.IsPunct(r) || unicode.IsSymbol(r)
+	}
+	return space, punct
+}()
 
 // containers estimates how many containers line opens and returns the
 // rest of the line after their markers, and the offset of the marker with
@@ -247,6 +317,9 @@ func marker(s []byte) int {
 	}
 	return 0
 }
+
+// footnoteOpen starts a footnote reference or definition.
+var footnoteOpen = []byte("[^")
 
 // isFence reports whether s opens a fenced code block.
 func isFence(s []byte) bool {

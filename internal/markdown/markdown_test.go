@@ -367,13 +367,13 @@ func TestSentence(t *testing.T) {
 	}
 	for _, tt := range tests {
 		i := strings.Index(tt.txt, tt.mention)
-		if got := sentence(tt.txt, i, i+len(tt.mention)); got != tt.want {
+		if got := sentence([]byte(tt.txt), i, i+len(tt.mention)); got != tt.want {
 			t.Errorf("sentence(%q) = %q, want %q", tt.txt, got, tt.want)
 		}
 	}
 	long := strings.Repeat("word ", 100) + "Kim " + strings.Repeat("more ", 100)
 	i := strings.Index(long, "Kim")
-	got := sentence(long, i, i+3)
+	got := sentence([]byte(long), i, i+3)
 	if n := utf8.RuneCountInString(got); n > maxSentence+2 || !strings.Contains(got, "Kim") ||
 		!strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
 		t.Errorf("long sentence: %d runes: %q", n, got)

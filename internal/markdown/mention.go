@@ -105,7 +105,7 @@ func (st *state) flush(parent ast.Node) {
 			continue
 		}
 		prevEnd = m.End
-		node := &mentionNode{Ref: m.Ref}
+		node := st.newMention(m.Ref)
 		isFirst := st.occur(m.Ref, block, node)
 		switch st.doc.Mode {
 		case LinkAll:
@@ -147,6 +147,17 @@ func (st *state) flush(parent ast.Node) {
 		}
 	}
 	st.found = founds[:0]
+}
+
+// newMention returns a new mentionNode for ref. The nodes are allocated a
+// block at a time: they live as long as the tree, so one block serves
+// many mentions.
+func (st *state) newMention(ref *link.Ref) *mentionNode {
+	if len(st.mentionNodes) == cap(st.mentionNodes) {
+		st.mentionNodes = make([]mentionNode, 0, min(max(2*cap(st.mentionNodes), 8), 128))
+	}
+	st.mentionNodes = append(st.mentionNodes, mentionNode{Ref: ref})
+	return &st.mentionNodes[len(st.mentionNodes)-1]
 }
 
 // startItem returns the item in which a mention starting at pos begins, or
@@ -268,8 +279,9 @@ func (r *nodeRenderer) renderMention(w util.BufWriter, _ []byte, node ast.Node, 
 		_, _ = w.WriteString(" mention-")
 		_, _ = w.Write(util.EscapeHTML([]byte(n.Ref.Class)))
 	}
-	_, _ = w.WriteString(`" href="`)
-	_, _ = w.Write(sentinel(sentinelRoot, string(util.URLEscape([]byte(n.Ref.Path()), false))))
-	_, _ = w.WriteString(`">`)
+	// The href is sentinel(sentinelRoot, URL-escaped path), written in place.
+	_, _ = w.WriteString(`" href="` + sentinelRoot)
+	_, _ = w.Write(util.EscapeHTML(util.URLEscape([]byte(n.Ref.Path()), false)))
+	_, _ = w.WriteString(sentinelEnd + `">`)
 	return ast.WalkContinue, nil
 }

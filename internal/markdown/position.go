@@ -25,10 +25,13 @@ func (p *positions) at(off int) (line, col int) {
 	off = min(max(off, 0), len(p.src))
 	if p.starts == nil {
 		p.starts = append(make([]int, 0, bytes.Count(p.src, []byte("\n"))+1), 0)
-		for i, c := range p.src {
-			if c == '\n' {
-				p.starts = append(p.starts, i+1)
+		for i := 0; ; {
+			j := bytes.IndexByte(p.src[i:], '\n')
+			if j < 0 {
+				break
 			}
+			i += j + 1
+			p.starts = append(p.starts, i)
 		}
 	}
 	line = sort.Search(len(p.starts), func(i int) bool { return p.starts[i] > off })

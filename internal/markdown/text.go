@@ -21,20 +21,30 @@ func stringText(n *ast.String) []byte {
 	return n.Value
 }
 
-// plain collects the text of a subtree as a reader sees it, and where one
-// node of it (target) starts and ends.
+// plain collects the text of a subtree as a reader sees it, and where some
+// of its nodes (targets) start and end in it.
 type plain struct {
-	src        []byte
-	b          []byte
-	target     ast.Node
+	src     []byte
+	b       []byte
+	targets []ast.Node // the nodes to find, in the order the text meets them
+	spans   []span     // parallel to targets
+	next    int        // targets[:next] have been met
+}
+
+// span is where a target lies in the text; found is false if the text
+// never met it (left-out markup) and then start and end are 0.
+type span struct {
 	start, end int
+	found      bool
 }
 
 // plainText returns the text of n's descendants without markup: soft line
 // breaks as spaces, entities and escapes resolved, code spans included,
 // raw HTML, images and footnote references left out.
 func plainText(n ast.Node, src []byte) string {
-	p := plain{src: src}
+	// Room for most headings and image descriptions, rather than growing
+	// from nothing in small steps.
+	p := plain{src: src, b: make([]byte, 0, 128)}
 	p.add(n)
 	return collapseSpaces(string(p.b))
 }
@@ -49,24 +59,25 @@ func collapseSpaces(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// plainTextAround returns the untrimmed text of block and the byte range
-// of target within it.
-func plainTextAround(block, target ast.Node, src []byte) (string, int, int) {
-	if block == nil {
-		return "", 0, 0
+// around sets p.b to the untrimmed text of block (empty for nil) and
+// p.spans to where each of targets lies in it. The targets must be listed
+// in the order in which the text meets them; one met out of order is not
+// found, and neither is every target after it.
+func (p *plain) around(block ast.Node, targets []ast.Node) {
+	p.b, p.targets, p.next = p.b[:0], targets, 0
+	p.spans = append(p.spans[:0], make([]span, len(targets))...)
+	if block != nil {
+		p.add(block)
 	}
-	p := plain{src: src, target: target, start: -1}
-	p.add(block)
-	if p.start < 0 {
-		return string(p.b), 0, 0
-	}
-	return string(p.b), p.start, p.end
 }
 
 func (p *plain) add(n ast.Node) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		if c == p.target {
-			p.start = len(p.b)
+		target := -1
+		if p.next < len(p.targets) && c == p.targets[p.next] {
+			target = p.next
+			p.next++
+			p.spans[target] = span{start: len(p.b), found: true}
 		}
 		switch c := c.(type) {
 		case *ast.Text:
@@ -90,8 +101,8 @@ func (p *plain) add(n ast.Node) {
 				p.add(c)
 			}
 		}
-		if c == p.target {
-			p.end = len(p.b)
+		if target >= 0 {
+			p.spans[target].end = len(p.b)
 		}
 	}
 }
@@ -99,35 +110,42 @@ func (p *plain) add(n ast.Node) {
 // appendSpaced appends v with newlines and tabs (from code spans that
 // span lines) as spaces.
 func (p *plain) appendSpaced(v []byte) {
-	for _, c := range v {
-		if c == '\n' || c == '\t' || c == '\r' {
-			c = ' '
+	for {
+		i := bytes.IndexAny(v, "\n\t\r")
+		if i < 0 {
+			p.b = append(p.b, v...)
+			return
 		}
-		p.b = append(p.b, c)
+		p.b = append(append(p.b, v[:i]...), ' ')
+		v = v[i+1:]
 	}
 }
 
 // maxSentence is how many characters of a sentence Mention.Sentence keeps.
 const maxSentence = 300
 
+// sentenceEnds are what ends a sentence; the punctuation belongs to it.
+var sentenceEnds = [][]byte{[]byte(". "), []byte("! "), []byte("? ")}
+
 // sentence returns the sentence of txt around txt[start:end]: from after
 // the previous ". ", "! " or "? " to the next one (punctuation included),
 // trimmed, and shortened with ellipses to about maxSentence characters
-// around the mention.
-func sentence(txt string, start, end int) string {
+// around the mention. The result is a new string, so that it keeps only the
+// sentence in memory, not all of txt.
+func sentence(txt []byte, start, end int) string {
 	from := 0
-	for _, sep := range []string{". ", "! ", "? "} {
-		if i := strings.LastIndex(txt[:start], sep); i >= 0 && i+len(sep) > from {
+	for _, sep := range sentenceEnds {
+		if i := bytes.LastIndex(txt[:start], sep); i >= 0 && i+len(sep) > from {
 			from = i + len(sep)
 		}
 	}
 	to := len(txt)
-	for _, sep := range []string{". ", "! ", "? "} {
-		if i := strings.Index(txt[end:], sep); i >= 0 && end+i+1 < to {
+	for _, sep := range sentenceEnds {
+		if i := bytes.Index(txt[end:], sep); i >= 0 && end+i+1 < to {
 			to = end + i + 1
 		}
 	}
-	s := txt[from:to]
+	s := string(txt[from:to])
 	lead := len(s) - len(strings.TrimLeft(s, " "))
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) <= maxSentence {
