@@ -10,6 +10,7 @@ package blob
 
 import (
 	"bytes"
+	"hash/maphash"
 	"slices"
 
 	"github.com/klauspost/compress/s2"
@@ -25,6 +26,9 @@ type Blob struct {
 	data []byte
 	n    int  // length of the uncompressed bytes
 	z    bool // data is S2-compressed
+	// A blob put in a Spool has no data: its bytes are at off in sp.
+	sp  *Spool
+	off int64
 }
 
 // Pack returns a Blob of a copy of b.
@@ -48,6 +52,9 @@ func (b Blob) Size() int { return len(b.data) }
 
 // AppendTo appends the uncompressed bytes to dst.
 func (b Blob) AppendTo(dst []byte) []byte {
+	if b.sp != nil {
+		return b.sp.read(dst, b.off, b.n)
+	}
 	if !b.z {
 		return append(dst, b.data...)
 	}
@@ -73,9 +80,30 @@ func (b Blob) Equal(o Blob) bool {
 	if b.n != o.n {
 		return false
 	}
-	if b.z == o.z {
+	if b.sp == nil && o.sp == nil && b.z == o.z {
 		// Compression is deterministic: the same bytes compress the same.
 		return bytes.Equal(b.data, o.data)
 	}
 	return bytes.Equal(b.Bytes(), o.Bytes())
+}
+
+// sumSeed seeds Sum64: sums are comparable within one process only.
+var sumSeed = maphash.MakeSeed()
+
+// Sum64 is a hash of the blob's bytes that does not decompress them, for
+// telling cheaply whether content changed: blobs that hold the same bytes
+// have the same sum (Pack is deterministic), and different bytes almost
+// surely differ. Sums are comparable within one process only.
+func (b Blob) Sum64() uint64 {
+	data := b.data
+	if b.sp != nil {
+		// A spooled blob has its bytes on disk only.
+		data = b.Bytes()
+	}
+	h := maphash.Bytes(sumSeed, data)
+	h ^= uint64(b.n) * 0x9e3779b97f4a7c15
+	if b.z {
+		h = ^h
+	}
+	return h
 }

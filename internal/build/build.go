@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -19,6 +20,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/dossier-dev/dossier/internal/blob"
 	"github.com/dossier-dev/dossier/internal/config"
 	"github.com/dossier-dev/dossier/internal/diag"
 	"github.com/dossier-dev/dossier/internal/markdown"
@@ -65,7 +67,12 @@ type Model struct {
 // build does before rendering. It returns every content error at once, as a
 // diag.List.
 func Load(ctx context.Context, fsys fs.FS, drafts bool) (*Model, error) {
-	s, cfg, diags, err := load(ctx, fsys, drafts)
+	return loadModel(ctx, fsys, drafts, nil)
+}
+
+// loadModel is Load keeping converted HTML in sp (in memory when nil).
+func loadModel(ctx context.Context, fsys fs.FS, drafts bool, sp *blob.Spool) (*Model, error) {
+	s, cfg, diags, err := load(ctx, fsys, drafts, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -80,17 +87,20 @@ func Load(ctx context.Context, fsys fs.FS, drafts bool) (*Model, error) {
 // dossier.toml does not stop the content from being read, nor a bad file
 // the others: the user gets every error of the run at once. err is only
 // for an interruption.
-func load(ctx context.Context, fsys fs.FS, drafts bool) (*site.Site, config.Config, diag.List, error) {
+func load(ctx context.Context, fsys fs.FS, drafts bool, sp *blob.Spool) (*site.Site, config.Config, diag.List, error) {
 	cfg, diags := config.Load(fsys)
-	files, d := source.Load(ctx, fsys, source.Options{Drafts: drafts})
+	files, d := source.Load(ctx, fsys, source.Options{Drafts: drafts, Compact: sp != nil})
 	diags.Merge(d)
 	if err := ctx.Err(); err != nil {
 		return nil, cfg, nil, err
 	}
 	s, d := site.New(cfg, files)
 	diags.Merge(d)
-	diags.Merge(convert(ctx, s))
+	diags.Merge(convert(ctx, s, sp))
 	if err := ctx.Err(); err != nil {
+		return nil, cfg, nil, err
+	}
+	if err := sp.Seal(); err != nil {
 		return nil, cfg, nil, err
 	}
 	s.Assemble()
@@ -101,23 +111,40 @@ func load(ctx context.Context, fsys fs.FS, drafts bool) (*site.Site, config.Conf
 func Build(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
 	fsys := os.DirFS(opts.Source)
-	m, err := Load(ctx, fsys, opts.Drafts)
-	if err != nil {
-		return nil, err
-	}
-	ropts := render.Options{Offline: opts.Offline || m.Config.Offline, BaseURL: m.Config.BaseURL}
+	var baseURL string
 	if opts.BaseURL != nil {
-		if ropts.BaseURL, err = NormalizeBaseURL(*opts.BaseURL); err != nil {
+		u, err := NormalizeBaseURL(*opts.BaseURL)
+		if err != nil {
 			return nil, err
 		}
+		baseURL = u
 	}
 	dest := opts.Dest
 	if dest == "" {
 		dest = path.Join(opts.Source, "public")
 	}
+	// The destination is checked first: a build that cannot be written is
+	// refused before the work of converting it.
 	w, err := output.Open(dest, opts.Source)
 	if err != nil {
 		return nil, err
+	}
+	// Converted HTML waits in a file beside the destination until the pages
+	// that show it are written (see blob.Spool).
+	sp, err := blob.NewSpool(filepath.Dir(w.Dir()))
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	defer sp.Close()
+	m, err := loadModel(ctx, fsys, opts.Drafts, sp)
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	ropts := render.Options{Offline: opts.Offline || m.Config.Offline, BaseURL: m.Config.BaseURL}
+	if opts.BaseURL != nil {
+		ropts.BaseURL = baseURL
 	}
 	n, err := Render(ctx, fsys, m.Site, ropts, w)
 	if err != nil {
@@ -206,25 +233,24 @@ func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Optio
 		return sink.WriteFile("feed.xml", buf.Bytes())
 	})
 	g.Go(func() error {
-		var buf bytes.Buffer
-		if err := render.Sitemap(&buf, s, jobs, opts.BaseURL); err != nil {
+		// sitemap.xml, or past 50,000 pages a sitemap index of
+		// sitemap-1.xml, sitemap-2.xml, …
+		files, err := render.Sitemaps(s, jobs, opts.BaseURL, render.SitemapLimit)
+		if err != nil {
 			return fmt.Errorf("write sitemap: %w", err)
 		}
-		return sink.WriteFile("sitemap.xml", buf.Bytes())
-	})
-	g.Go(func() error { return sink.WriteFile("assets/syntax.css", markdown.ChromaCSS()) })
-	g.Go(func() error {
-		// The search page's index: plain scripts beside search/index.html.
-		ix, err := render.SearchIndex(ctx, s)
-		if err != nil {
-			return err
-		}
-		for _, f := range ix.Files {
-			if err := sink.WriteFile("search/"+f.Name, f.Data); err != nil {
+		for _, f := range files {
+			if err := sink.WriteFile(f.Name, f.Data); err != nil {
 				return err
 			}
 		}
 		return nil
+	})
+	g.Go(func() error { return sink.WriteFile("assets/syntax.css", markdown.ChromaCSS()) })
+	g.Go(func() error {
+		// The search page's index: plain scripts beside search/index.html,
+		// streamed, or kept up to date by a rebuild (rebuild_search.go).
+		return writeSearch(ctx, s, sink)
 	})
 	g.Go(func() error { return copyStatic(fsys, s, static, sink) })
 	if err := g.Wait(); err != nil {

@@ -43,7 +43,7 @@ func Check(ctx context.Context, fsys fs.FS, opts CheckOptions) (*CheckResult, er
 		opts.Now = time.Now()
 	}
 	// Load would drop the warnings when there are errors; check wants both.
-	s, cfg, diags, err := load(ctx, fsys, opts.Drafts)
+	s, cfg, diags, err := load(ctx, fsys, opts.Drafts, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,9 @@ type linker struct {
 	index    *link.Index // every name, alias, title and slug, for wikilinks
 	entity   map[*link.Ref]*site.Entity
 	topic    map[*link.Ref]*site.Topic
+	// spool keeps converted HTML on disk during a full build; nil keeps it
+	// in memory (rebuilds, check, pdf).
+	spool *blob.Spool
 }
 
 func newLinker(s *site.Site) *linker {
@@ -61,18 +64,20 @@ func newLinker(s *site.Site) *linker {
 
 // convert converts the Markdown of every document in parallel and then
 // gives every briefing section its topics. It returns the diagnostics. It
-// drops each file's Markdown once converted (rebuilds, which compare it
-// with the next version, convert with Session.convert instead).
-func convert(ctx context.Context, s *site.Site) diag.List {
+// keeps the HTML in sp; with a spool (a full build) it also drops each
+// file's Markdown once converted. Rebuilds, which compare the Markdown
+// with the next version, convert with Session.convert instead.
+func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 	l := newLinker(s)
+	l.spool = sp
 	conv := markdown.New(markdown.Options{Unsafe: s.Config.Markdown.Unsafe})
 	mode := linkMode(s)
 	type task struct {
 		doc  markdown.Doc
-		done func(markdown.Result)
+		done func(markdown.Result, []blob.Blob)
 	}
 	var tasks []task
-	eachDocument(s, l, func(path, base string, self *link.Ref, done func(markdown.Result)) {
+	eachDocument(s, l, func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob)) {
 		tasks = append(tasks, task{docFor(l, s, path, base, self, mode), done})
 	})
 
@@ -84,14 +89,19 @@ func convert(ctx context.Context, s *site.Site) diag.List {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			r := conv.Convert(t.doc)
-			t.done(r)
+			// The Markdown is unpacked only now (see source.Options.Compact)
+			// and, in a full build, let go of as soon as it is converted.
+			f := s.File(t.doc.Path)
+			doc := t.doc
+			doc.Source = f.Markdown()
+			r := conv.Convert(doc)
+			t.done(r, l.spool.Put(htmlParts(r)...))
 			results[i] = r.Diags
-			// Nothing reads the Markdown again: let the collector have it
-			// while the other documents convert.
 			tasks[i] = task{}
-			if f := s.File(t.doc.Path); f != nil {
-				f.Front, f.Body = nil, nil
+			if l.spool != nil {
+				// A full build reads neither the Markdown again nor a
+				// field's position (check and Load's callers may).
+				f.Front, f.Body, f.Packed, f.FieldPos = nil, nil, blob.Blob{}, nil
 			}
 			return nil
 		})
@@ -116,7 +126,7 @@ func linkMode(s *site.Site) markdown.Mode {
 // with its page folder, its own ref (so that it never links to itself) and
 // what to do with the result. Full builds and rebuilds both use it, so that
 // what a conversion sets in the model cannot differ between them.
-func eachDocument(s *site.Site, l *linker, add func(path, base string, self *link.Ref, done func(markdown.Result))) {
+func eachDocument(s *site.Site, l *linker, add func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob))) {
 	selfEntity := map[*site.Entity]*link.Ref{}
 	for r, e := range l.entity {
 		selfEntity[e] = r
@@ -134,8 +144,8 @@ func eachDocument(s *site.Site, l *linker, add func(path, base string, self *lin
 		return markdown.Smarten(written)
 	}
 	for _, b := range s.Briefings {
-		add(b.Path, "briefings/"+b.Slug+"/", nil, func(r markdown.Result) {
-			b.Content = content(r, b)
+		add(b.Path, "briefings/"+b.Slug+"/", nil, func(r markdown.Result, html []blob.Blob) {
+			b.Content = content(r, html, b)
 			b.Mentions = mentions(l, r)
 			b.AutoSummary = b.Summary == ""
 			b.Summary = summary(b.Summary, r.Summary)
@@ -144,23 +154,23 @@ func eachDocument(s *site.Site, l *linker, add func(path, base string, self *lin
 	}
 	for _, e := range s.Entities {
 		if !e.Stub {
-			add(e.Path, "entities/"+e.Slug+"/", selfEntity[e], func(r markdown.Result) {
-				e.Content = content(r, nil)
+			add(e.Path, "entities/"+e.Slug+"/", selfEntity[e], func(r markdown.Result, html []blob.Blob) {
+				e.Content = content(r, html, nil)
 				e.Summary = summary(e.Summary, r.Summary)
 			})
 		}
 	}
 	for _, t := range s.Topics {
 		if !t.Stub {
-			add(t.Path, "topics/"+t.Slug+"/", selfTopic[t], func(r markdown.Result) {
-				t.Content = content(r, nil)
+			add(t.Path, "topics/"+t.Slug+"/", selfTopic[t], func(r markdown.Result, html []blob.Blob) {
+				t.Content = content(r, html, nil)
 				t.Summary = summary(t.Summary, r.Summary)
 			})
 		}
 	}
 	for _, p := range s.Pages {
-		add(p.Path, p.Slug+"/", nil, func(r markdown.Result) {
-			p.Content = content(r, nil)
+		add(p.Path, p.Slug+"/", nil, func(r markdown.Result, html []blob.Blob) {
+			p.Content = content(r, html, nil)
 			p.Summary = summary(p.Summary, r.Summary)
 		})
 	}
@@ -174,12 +184,23 @@ func docFor(l *linker, s *site.Site, path, folder string, self *link.Ref, mode m
 		Mentions: l.mentions, Wikilinks: l.index, Mode: mode}
 }
 
-// content copies a conversion result into the model.
-func content(r markdown.Result, b *site.Briefing) site.Content {
-	c := site.Content{Footnotes: blob.Pack(r.Footnotes)}
+// htmlParts are the pieces of HTML of a conversion that the model keeps
+// as blobs: each section's, then the footnotes.
+func htmlParts(r markdown.Result) [][]byte {
+	parts := make([][]byte, 0, len(r.Sections)+1)
+	for _, sec := range r.Sections {
+		parts = append(parts, sec.HTML)
+	}
+	return append(parts, r.Footnotes)
+}
+
+// content copies a conversion result into the model, with its HTML as
+// html (the blobs of htmlParts).
+func content(r markdown.Result, html []blob.Blob, b *site.Briefing) site.Content {
+	c := site.Content{Footnotes: html[len(r.Sections)]}
 	for i, sec := range r.Sections {
 		c.Sections = append(c.Sections, &site.Section{Briefing: b, Index: i, ID: sec.ID, Title: sec.Title,
-			Line: sec.Line, HTML: blob.Pack(sec.HTML), TopicNames: sec.Topics})
+			Line: sec.Line, HTML: html[i], TopicNames: sec.Topics})
 	}
 	for _, h := range r.Headings {
 		c.Headings = append(c.Headings, site.Heading{Level: h.Level, ID: h.ID, Text: h.Text})

@@ -15,6 +15,7 @@ import (
 	"github.com/dossier-dev/dossier/internal/config"
 	"github.com/dossier-dev/dossier/internal/diag"
 	"github.com/dossier-dev/dossier/internal/render"
+	"github.com/dossier-dev/dossier/internal/search"
 	"github.com/dossier-dev/dossier/internal/site"
 	"github.com/dossier-dev/dossier/internal/source"
 )
@@ -84,11 +85,14 @@ type Session struct {
 	list     []*source.File        // every unit's files by path; nil to be made again
 	conv     convCache
 	fields   map[*source.File]fieldsMemo // see briefingFields
+	assembly site.Memo                   // what Assemble can reuse
 
 	good *goodState // the last successful build
 
 	rdr    *render.Renderer // the templates, loaded
 	rdrSum uint64           // the templateSum they were loaded at
+
+	search *search.Indexer // the search index, kept up to date (rebuild_search.go)
 }
 
 // unitState is what loading one unit gave.
@@ -197,7 +201,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 	if diags.HasErrors() {
 		return nil, diags.Sort().Errors()
 	}
-	s.Assemble()
+	s.AssembleWith(&ss.assembly)
 	phase("assemble")
 
 	ropts := render.Options{Offline: ss.opts.Offline || ss.cfg.Offline, BaseURL: ss.cfg.BaseURL, Live: ss.opts.Live}
@@ -220,7 +224,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 		}
 	}
 	phase("digest")
-	sink := NewMemory()
+	sink := ss.newSink()
 	r, err := ss.renderer()
 	if err != nil {
 		return nil, err
@@ -249,6 +253,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 			u.Changed = append(u.Changed, f)
 		}
 	}
+	ss.addSearch(sink, out, old, u)
 	for f := range old {
 		if _, ok := out[f]; !ok {
 			u.Removed = append(u.Removed, f)

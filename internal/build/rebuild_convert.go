@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/dossier-dev/dossier/internal/blob"
 	"github.com/dossier-dev/dossier/internal/diag"
 	"github.com/dossier-dev/dossier/internal/link"
 	"github.com/dossier-dev/dossier/internal/markdown"
@@ -44,6 +45,7 @@ type convEntry struct {
 	bodyLine int
 	wiki     []wikiQuery
 	res      markdown.Result
+	html     []blob.Blob    // the HTML of res, packed once (see htmlParts)
 	sum      uint64         // digest of res (see resultSum)
 	secs     []uint64       // digest of each section of res
 	sentence map[int]uint64 // digest of the sentence around each entity's first mention, by the entity's index
@@ -113,12 +115,12 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 	type task struct {
 		doc    markdown.Doc
 		self   string
-		done   func(markdown.Result)
+		done   func(markdown.Result, []blob.Blob)
 		entry  *convEntry
 		reused bool
 	}
 	var tasks []*task
-	add := func(path, base string, self *link.Ref, done func(markdown.Result)) {
+	add := func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob)) {
 		t := &task{doc: docFor(l, s, path, base, self, mode), done: done}
 		if self != nil {
 			t.self = self.Path()
@@ -147,7 +149,8 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 			doc := t.doc
 			doc.Wikilinks = rec
 			r := c.conv.Convert(doc)
-			e := &convEntry{file: s.File(doc.Path), base: doc.Base, self: t.self, bodyLine: doc.BodyLine, wiki: rec.got, res: r}
+			e := &convEntry{file: s.File(doc.Path), base: doc.Base, self: t.self, bodyLine: doc.BodyLine, wiki: rec.got, res: r,
+				html: packAll(htmlParts(r))}
 			e.sum, e.secs = resultSum(ss.seed, r)
 			e.sentence = make(map[int]uint64, len(r.Mentions))
 			for _, m := range r.Mentions {
@@ -181,7 +184,7 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 			}
 			r.Mentions = ms
 		}
-		t.done(r)
+		t.done(r, t.entry.html)
 		diags.Merge(r.Diags)
 	}
 	c.docs = docs
@@ -276,4 +279,13 @@ func (ss *Session) entryOf(path string) *convEntry {
 		return nil
 	}
 	return ss.conv.docs[path]
+}
+
+// packAll packs each part in memory: a session keeps its site there.
+func packAll(parts [][]byte) []blob.Blob {
+	out := make([]blob.Blob, len(parts))
+	for i, p := range parts {
+		out[i] = blob.Pack(p)
+	}
+	return out
 }

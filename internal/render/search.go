@@ -42,55 +42,136 @@ func (pb *planner) search() *Page {
 	return p
 }
 
-// SearchIndex builds the search index of a site: its files go under
-// search/ beside the search page.
+// SearchIndex builds the search index of a site in memory, for tests and
+// measurements; a build writes it with WriteSearchIndex or keeps it up to
+// date with UpdateSearchIndex. Its files go under search/ beside the
+// search page.
 func SearchIndex(ctx context.Context, s *site.Site) (*search.Index, error) {
 	return search.Build(ctx, SearchDocs(s), search.Options{})
 }
 
+// WriteSearchIndex writes the search index of a site through write, each
+// file (named relative to search/) as soon as it is ready; write is called
+// from several goroutines at once. It holds no more than a few documents'
+// text at a time.
+func WriteSearchIndex(ctx context.Context, s *site.Site, write func(name string, data []byte) error) error {
+	_, err := search.Write(ctx, SearchDocs(s), search.Options{}, write)
+	return err
+}
+
+// UpdateSearchIndex brings ix up to date with the site: it indexes again
+// only the documents that changed, writes through write (when not nil)
+// the files whose bytes changed, and returns every file of the index.
+//
+// Each document's key stands for its converted content. sums, when not
+// nil, gives a digest of the conversion of the document at a source path
+// (and whether it has one), which spares hashing every document's HTML;
+// otherwise the key hashes the compressed HTML (blob.Blob.Sum64).
+func UpdateSearchIndex(ctx context.Context, s *site.Site, ix *search.Indexer, sums func(path string) (uint64, bool), write func(name string, data []byte) error) ([]search.File, error) {
+	return ix.Update(ctx, searchDocs(s, &sums), write)
+}
+
 // SearchDocs turns the site's documents into search documents: briefings
 // oldest first (so that adding a briefing leaves the names of the existing
-// records alone), then entities, topics and plain pages.
-func SearchDocs(s *site.Site) []search.Doc {
+// record packs alone), then entities, topics and plain pages. Their HTML
+// is read (and decompressed) only when the index asks for it.
+func SearchDocs(s *site.Site) []search.Doc { return searchDocs(s, nil) }
+
+// searchDocs is SearchDocs, with keys when sums is not nil (see
+// UpdateSearchIndex). A build has no use for keys, and its HTML may be on
+// disk (blob.Spool).
+func searchDocs(s *site.Site, sums *func(path string) (uint64, bool)) []search.Doc {
+	key := func(d *search.Doc, path string, c *site.Content) {
+		if sums != nil {
+			d.Key = contentKey(*sums, path, c)
+		}
+	}
 	docs := make([]search.Doc, 0, len(s.Briefings)+len(s.Entities)+len(s.Topics)+len(s.Pages))
+	// A rebuild makes these documents anew for every edit: the date and
+	// path of a briefing take one allocation, its headings come from one
+	// slice for all.
+	var heads []string
+	var buf []byte
 	for _, b := range slices.Backward(s.Briefings) {
-		d := search.Doc{Kind: "briefing", Title: b.Title, Date: b.Date.Format("2006-01-02"), Path: PathOf(b),
-			Meta: b.Location, HTML: contentHTML(b.Content)}
+		buf = b.Date.AppendFormat(buf[:0], "2006-01-02")
+		n := len(buf)
+		buf = append(buf, "briefings/"...) // PathOf(b)
+		buf = append(buf, b.Slug...)
+		buf = append(buf, '/')
+		dp := string(buf)
+		d := search.Doc{Kind: "briefing", Title: b.Title, Date: dp[:n], Path: dp[n:], Meta: b.Location,
+			HTML: contentHTML{&b.Content}}
 		if !b.AutoSummary {
 			// An automatic summary is the first paragraph, which the body
 			// already holds.
 			d.Summary = b.Summary
 		}
-		for _, h := range b.Headings {
-			d.Headings = append(d.Headings, h.Text)
+		if len(b.Headings) > 0 {
+			if cap(heads)-len(heads) < len(b.Headings) {
+				heads = make([]string, 0, max(1024, len(b.Headings)))
+			}
+			first := len(heads)
+			for _, h := range b.Headings {
+				heads = append(heads, h.Text)
+			}
+			d.Headings = heads[first:len(heads):len(heads)]
 		}
+		key(&d, b.Path, &b.Content)
 		docs = append(docs, d)
 	}
 	for _, e := range s.Entities {
-		docs = append(docs, search.Doc{Kind: "entity", Title: e.Name, Names: e.Aliases, Path: PathOf(e),
-			Meta: typeName(e.Type), Summary: e.Summary, HTML: contentHTML(e.Content)})
+		d := search.Doc{Kind: "entity", Title: e.Name, Names: e.Aliases, Path: PathOf(e),
+			Meta: typeName(e.Type), Summary: e.Summary, HTML: contentHTML{&e.Content}}
+		key(&d, e.Path, &e.Content)
+		docs = append(docs, d)
 	}
 	for _, t := range s.Topics {
-		docs = append(docs, search.Doc{Kind: "topic", Title: t.Title, Names: t.Aliases, Path: PathOf(t),
-			Summary: t.Summary, HTML: contentHTML(t.Content)})
+		d := search.Doc{Kind: "topic", Title: t.Title, Names: t.Aliases, Path: PathOf(t),
+			Summary: t.Summary, HTML: contentHTML{&t.Content}}
+		key(&d, t.Path, &t.Content)
+		docs = append(docs, d)
 	}
 	for _, p := range s.Pages {
-		docs = append(docs, search.Doc{Kind: "page", Title: p.Title, Path: PathOf(p), Summary: p.Summary,
-			HTML: contentHTML(p.Content)})
+		d := search.Doc{Kind: "page", Title: p.Title, Path: PathOf(p), Summary: p.Summary,
+			HTML: contentHTML{&p.Content}}
+		key(&d, p.Path, &p.Content)
+		docs = append(docs, d)
 	}
 	return docs
 }
 
-// contentHTML is a converted body and its footnotes, as one piece of HTML.
-func contentHTML(c site.Content) []byte {
-	n := c.Footnotes.Len()
-	for _, sec := range c.Sections {
-		n += sec.HTML.Len() + 1
+// contentHTML gives a converted body and its footnotes as one piece of
+// HTML. It is one pointer: a search document holds it without allocating.
+type contentHTML struct{ c *site.Content }
+
+// AppendHTML appends the HTML to dst.
+func (h contentHTML) AppendHTML(dst []byte) []byte {
+	for _, sec := range h.c.Sections {
+		dst = sec.HTML.AppendTo(dst)
+		dst = append(dst, '\n')
 	}
-	buf := make([]byte, 0, n)
-	for _, sec := range c.Sections {
-		buf = sec.HTML.AppendTo(buf)
-		buf = append(buf, '\n')
+	return h.c.Footnotes.AppendTo(dst)
+}
+
+// contentKey is the key of a search document: a hash of its converted
+// content, from sums when it knows the document's source path, else from
+// the compressed HTML. The Indexer compares the other fields itself.
+func contentKey(sums func(string) (uint64, bool), path string, c *site.Content) uint64 {
+	h := uint64(len(c.Sections))
+	mix := func(v uint64) {
+		h = (h ^ v) * 0x9e3779b97f4a7c15
+		h ^= h >> 32
 	}
-	return c.Footnotes.AppendTo(buf)
+	if sums != nil && path != "" {
+		if sum, ok := sums(path); ok {
+			mix(sum)
+			return h | 1
+		}
+	}
+	mix(2) // no sum: the blobs'
+	for _, sec := range c.Sections {
+		mix(sec.HTML.Sum64())
+	}
+	mix(c.Footnotes.Sum64())
+	return h | 1 // never 0, which means unknown
 }

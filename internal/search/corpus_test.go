@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -17,7 +18,7 @@ import (
 	"github.com/dossier-dev/dossier/internal/search"
 )
 
-var long = flag.Bool("long", false, "run the tests that build the 10,000-briefing corpus (about a minute)")
+var long = flag.Bool("long", false, "run the tests and benchmarks on the 10,000-briefing corpus (about a minute to make)")
 
 // queryLimit is the acceptance bound: one query at 10,000 briefings loads at
 // most this many bytes of index.
@@ -25,7 +26,8 @@ const queryLimit = 300 << 10
 
 // TestQueryBytesAt10000 generates the 10,000-briefing corpus, builds its
 // search index and measures the bytes that queries load: the manifest, the
-// shards of their words and the records of the first page of results. It
+// shards of their words and the packs that hold the records of the first
+// page of results. It
 // tries every term of the index as a finished word and as a word being
 // typed, every two- and three-letter prefix, and queries of six of the
 // largest terms. Run with
@@ -56,7 +58,7 @@ func TestQueryBytesAt10000(t *testing.T) {
 
 func report(t *testing.T, ix *search.Index, briefings int) {
 	t.Helper()
-	var total, shards, shardBytes, records, recordBytes, maxShard, maxRecord int
+	var total, shards, shardBytes, packs, packBytes, maxShard, maxPack int
 	for _, f := range ix.Files {
 		total += len(f.Data)
 		switch {
@@ -64,15 +66,15 @@ func report(t *testing.T, ix *search.Index, briefings int) {
 			shards++
 			shardBytes += len(f.Data)
 			maxShard = max(maxShard, len(f.Data))
-		case strings.HasPrefix(f.Name, "d/"):
-			records++
-			recordBytes += len(f.Data)
-			maxRecord = max(maxRecord, len(f.Data))
+		case strings.HasPrefix(f.Name, "r/"):
+			packs++
+			packBytes += len(f.Data)
+			maxPack = max(maxPack, len(f.Data))
 		}
 	}
-	t.Logf("%d briefings: index %s in %d files: manifest %s, %d shards %s (largest %s), %d records %s (largest %s)",
+	t.Logf("%d briefings: index %s in %d files: manifest %s, %d shards %s (largest %s), %d record packs %s (largest %s)",
 		briefings, kib(total), len(ix.Files), kib(ix.Size(search.ManifestFile)), shards, kib(shardBytes), kib(maxShard),
-		records, kib(recordBytes), kib(maxRecord))
+		packs, kib(packBytes), kib(maxPack))
 
 	terms := ix.Terms()
 	queries := map[string]bool{}
@@ -123,12 +125,98 @@ func report(t *testing.T, ix *search.Index, briefings int) {
 	if worst > queryLimit {
 		t.Errorf("query %q loads %s, more than %s", worstQ, kib(worst), kib(queryLimit))
 	}
+	snippets(t, ix, terms)
+}
+
+// snippets reports how often a result's snippet can show the word searched
+// for: a record holds an excerpt of its text, not all of it. It searches
+// for every word of an entity's name and every 10th other term of the
+// index, as finished words, and looks at the records of the first page of
+// results.
+func snippets(t *testing.T, ix *search.Index, terms []string) {
+	t.Helper()
+	var m struct {
+		Pack int `json:"pack"`
+	}
+	for _, f := range ix.Files {
+		if f.Name == search.ManifestFile {
+			j := strings.TrimSuffix(strings.TrimPrefix(string(f.Data), "DossierSearch.manifest("), ");\n")
+			if err := json.Unmarshal([]byte(j), &m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	recs := map[string][]string{}
+	for _, f := range ix.Files {
+		if !strings.HasPrefix(f.Name, "r/") {
+			continue
+		}
+		var prefix string
+		var n int
+		head, rest, _ := strings.Cut(string(f.Data), ",[")
+		if _, err := fmt.Sscanf(head, "DossierSearch.pack(%q,%d", &prefix, &n); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		var rs [][]string
+		if err := json.Unmarshal([]byte("["+strings.TrimSuffix(rest, ");\n")), &rs); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		for i, r := range rs {
+			recs[fmt.Sprintf("%s%d", prefix, n*m.Pack+i)] = r
+		}
+	}
+	has := func(text, term string) bool {
+		return slices.ContainsFunc(search.Tokens(text), func(tok search.Token) bool { return tok.Term == term })
+	}
+	names := map[string]bool{} // the words of entities' names
+	for id, r := range recs {
+		if strings.HasPrefix(id, "e") {
+			for _, tok := range search.Tokens(r[0]) {
+				names[tok.Term] = true
+			}
+		}
+	}
+	type tally struct{ results, text, shown int }
+	var rare, numbers, common, name tally
+	for i, term := range terms {
+		c := &common
+		switch {
+		case names[term]:
+			c = &name
+		case i%10 != 0:
+			continue
+		case strings.ContainsAny(term, "0123456789"):
+			c = &numbers
+		case ix.PostingsOf(term) <= 100:
+			c = &rare
+		}
+		a := ix.Search(term+" ", "")
+		for _, r := range a.Results[:min(len(a.Results), search.ResultsPage)] {
+			rec := recs[r.ID]
+			c.results++
+			switch {
+			case has(rec[5], term):
+				c.text++
+			case has(rec[0], term) || has(rec[4], term):
+				c.shown++ // marked in the title, or the summary stands in
+			}
+		}
+	}
+	pct := func(n, of int) string { return fmt.Sprintf("%.0f %%", 100*float64(n)/float64(max(of, 1))) }
+	for _, c := range []struct {
+		what string
+		tally
+	}{{"words of entity names (all)", name}, {"other words in at most 100 documents", rare}, {"other words", common}, {"numbers", numbers}} {
+		t.Logf("snippets of the first page of results, %s: %d results, the term is in the excerpt of %s, in the title or summary of %s more",
+			c.what, c.results, pct(c.text, c.results), pct(c.shown, c.results))
+	}
 }
 
 func kib(n int) string { return fmt.Sprintf("%.1f KB", float64(n)/1024) }
 
-// BenchmarkIndex builds the search index of a generated 1,000-briefing
-// site (the corpus is converted once, outside the timing).
+// BenchmarkIndex writes the search index of a generated 1,000-briefing
+// site as a build does, streaming it to a sink that drops the files (the
+// corpus is converted once, outside the timing).
 func BenchmarkIndex(b *testing.B) {
 	dir := b.TempDir()
 	if err := corpus.Write(dir, corpus.Options{Briefings: 1000, Seed: 1}); err != nil {
@@ -140,8 +228,59 @@ func BenchmarkIndex(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := render.SearchIndex(context.Background(), m.Site); err != nil {
+		err := render.WriteSearchIndex(context.Background(), m.Site, func(string, []byte) error { return nil })
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkUpdateOneDoc measures what the search index costs a rebuild of
+// `dossier serve` after an edit of one briefing: render.UpdateSearchIndex
+// on a site where one briefing's summary changed, with an Indexer that
+// holds the index of the site before the edit. The site has 1,000
+// briefings, or 10,000 with -long.
+//
+//	go test ./internal/search -run '^$' -bench UpdateOneDoc -long
+func BenchmarkUpdateOneDoc(b *testing.B) {
+	n := 1000
+	if *long {
+		n = 10000
+	}
+	dir := b.TempDir()
+	if err := corpus.Write(dir, corpus.Options{Briefings: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	m, err := build.Load(context.Background(), os.DirFS(dir), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	ix := search.NewIndexer(search.Options{})
+	// The digests of the conversions, which a Session has at hand.
+	sums := map[string]uint64{}
+	for _, d := range m.Site.Briefings {
+		sums[d.Path] = uint64(len(sums) + 1)
+	}
+	sum := func(path string) (uint64, bool) {
+		s, ok := sums[path]
+		return s, ok
+	}
+	if _, err := render.UpdateSearchIndex(ctx, m.Site, ix, sum, nil); err != nil {
+		b.Fatal(err)
+	}
+	br := m.Site.Briefings[len(m.Site.Briefings)/2]
+	summaries := []string{br.Summary + " The assessment was revised.", br.Summary}
+	written := 0
+	cpu := cpuTime()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		br.Summary = summaries[i%2]
+		if _, err := render.UpdateSearchIndex(ctx, m.Site, ix, sum, func(string, []byte) error { written++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(written)/float64(b.N), "files/op")
+	// CPU time tells more than wall time on a busy machine.
+	b.ReportMetric((cpuTime()-cpu)*1000/float64(b.N), "cpu-ms/op")
 }

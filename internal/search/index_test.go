@@ -129,33 +129,53 @@ func TestWeights(t *testing.T) {
 }
 
 // bm3 is the body weight of a term said tf times in document doc of the
-// fixture, by the mean body length of its kind.
+// fixture, by the mean body length of its kind in whole terms.
 func bm3(doc int, tf float64) int {
 	docs := fixture()
 	var n, sum float64
 	for _, d := range docs {
 		if d.Kind == docs[doc].Kind {
 			n++
-			sum += float64(statsOf(d).length)
+			sum += float64(lengthOf(d))
 		}
 	}
-	norm := 1 - bm25B + bm25B*float64(statsOf(docs[doc]).length)/(sum/n)
+	norm := 1 - bm25B + bm25B*float64(lengthOf(docs[doc]))/math.Round(sum/n)
 	return int(math.Round(bodyScale * tf * (bm25K1 + 1) / (tf + bm25K1*norm)))
 }
 
+// lengthOf is the body length of a document: its body terms, headings
+// counted as they weigh.
+func lengthOf(d Doc) int {
+	return int(NewIndexer(Options{}).newWorker().index(&d, nil).length)
+}
+
 func TestPostingsRoundTrip(t *testing.T) {
-	ps := postings{{0, 1}, {1, 31}, {2, 14}, {40, 7}, {1000, 3}, {1001, 1}, {123456, 20}}
+	ps := postings{{0, 1}, {1, 31}, {2, 14}, {40, 7}, {1000, 3}, {1001, 1}, {123456, 20}, {123457 + 58*58*58, 2}}
 	s := encodePostings(ps)
 	if got := decodePostings(s); !slices.Equal(got, ps) {
 		t.Errorf("decode(encode(%v)) = %v", ps, got)
 	}
-	// Consecutive documents cost two characters each.
-	if got := len(encodePostings(postings{{0, 5}, {1, 5}, {2, 5}})); got != 6 {
-		t.Errorf("three consecutive postings take %d characters, want 6", got)
+	// Consecutive documents cost one character each, a gap under 58 two.
+	for _, tc := range []struct {
+		ps   postings
+		want int
+	}{
+		{postings{{0, 5}, {1, 5}, {2, 5}}, 3},
+		{postings{{10, 5}, {20, 5}, {77, 5}}, 6},
+		{postings{{100, 5}}, 3},
+	} {
+		if got := len(encodePostings(tc.ps)); got != tc.want {
+			t.Errorf("%v take %d characters, want %d", tc.ps, got, tc.want)
+		}
 	}
 	for _, c := range s {
-		if !strings.ContainsRune(digits, c) {
-			t.Errorf("postings use %q, outside the alphabet", c)
+		if !strings.ContainsRune(digits+weights, c) {
+			t.Errorf("postings use %q, outside the alphabets", c)
+		}
+	}
+	for _, c := range digits + weights {
+		if strings.ContainsRune("\"\\<>&", c) || c < ' ' || c > '~' {
+			t.Errorf("the alphabets hold %q, which JSON or HTML would escape", c)
 		}
 	}
 }
@@ -172,14 +192,22 @@ func TestEscaping(t *testing.T) {
 			}
 		}
 	}
-	rec := file(t, ix, RecordFile("b0"))
-	args := strings.TrimSuffix(strings.TrimPrefix(string(rec), `DossierSearch.doc("b0",`), ");\n")
-	var r record
+	rec := file(t, ix, "r/b0.js")
+	args := strings.TrimSuffix(strings.TrimPrefix(string(rec), `DossierSearch.pack("b",0,`), ");\n")
+	var r [][]string
 	if err := json.Unmarshal([]byte(args), &r); err != nil {
-		t.Fatalf("record is not a doc call with JSON: %v\n%s", err, rec)
+		t.Fatalf("record pack is not a pack call with JSON: %v\n%s", err, rec)
 	}
-	if r.Title != evil || r.Summary != evil {
-		t.Errorf("the title did not survive escaping: %q", r.Title)
+	if len(r) != 1 || len(r[0]) != 6 {
+		t.Fatalf("pack holds %q, want one record of six fields", r)
+	}
+	if r[0][0] != evil || r[0][4] != evil || !strings.HasPrefix(r[0][5], evil) {
+		t.Errorf("the title, summary or text did not survive escaping: %q", r[0])
+	}
+	var m map[string]any
+	manifest := file(t, ix, ManifestFile)
+	if err := json.Unmarshal(bytes.TrimSuffix(bytes.TrimPrefix(manifest, []byte("DossierSearch.manifest(")), []byte(");\n")), &m); err != nil {
+		t.Errorf("manifest is not a manifest call with JSON: %v", err)
 	}
 }
 
@@ -189,8 +217,8 @@ func TestFiles(t *testing.T) {
 		docs = append(docs, Doc{Kind: "briefing", Title: fmt.Sprintf("Briefing %d", i), Path: fmt.Sprintf("briefings/%d/", i),
 			Body: fmt.Sprintf("word%d common text number %d", i%37, i)})
 	}
-	ix := build(t, docs, Options{ShardBytes: 512})
-	a := build(t, docs, Options{ShardBytes: 512})
+	ix := build(t, docs, Options{ShardBytes: 512, PackSize: 16})
+	a := build(t, docs, Options{ShardBytes: 512, PackSize: 16})
 	if !slices.EqualFunc(ix.Files, a.Files, func(x, y File) bool { return x.Name == y.Name && bytes.Equal(x.Data, y.Data) }) {
 		t.Error("the same documents gave different files")
 	}
@@ -208,17 +236,30 @@ func TestFiles(t *testing.T) {
 				t.Errorf("term %q is in shard %d, shardOf says %d", term, i, got)
 			}
 		}
-		if s.Bytes != len(file(t, ix, shardFile(i))) {
-			t.Errorf("shard %d: manifest size %d, file %d bytes", i, s.Bytes, len(file(t, ix, shardFile(i))))
+		if s.Bytes != len(file(t, ix, shardFile(s.ID))) {
+			t.Errorf("shard %d: manifest size %d, file %d bytes", i, s.Bytes, len(file(t, ix, shardFile(s.ID))))
+		}
+		if s.Bytes > 512+len(s.terms[0])+64 && len(s.terms) > 1 {
+			t.Errorf("shard %d has %d bytes and %d terms, more than 512 bytes", i, s.Bytes, len(s.terms))
 		}
 	}
-	// A record per document, named by kind and number within the kind.
-	for _, name := range []string{"d/b0.js", "d/b302.js", "d/e1.js", "d/t0.js", ManifestFile} {
+	// The records are in packs of PackSize (16) by kind and number within
+	// the kind: 303 briefings make 19 packs.
+	want := []string{ManifestFile, "r/b0.js", "r/b18.js", "r/e0.js", "r/t0.js"}
+	for _, name := range want {
 		file(t, ix, name)
+	}
+	for _, f := range ix.Files {
+		if strings.HasPrefix(f.Name, "r/") && !slices.Contains(want, f.Name) && !strings.HasPrefix(f.Name, "r/b") {
+			t.Errorf("unexpected pack %s", f.Name)
+		}
+	}
+	if n := len(ix.Packs()); n != 21 {
+		t.Errorf("%d packs, want 19 of briefings, 1 of entities, 1 of topics", n)
 	}
 	// Long texts are cut.
 	long := build(t, []Doc{{Kind: "page", Title: "Long", Path: "long/", Body: strings.Repeat("word ", 5000)}}, Options{TextBytes: 1000})
-	if n := len(file(t, long, "d/p0.js")); n > 1200 {
+	if n := len(file(t, long, "r/p0.js")); n > 1200 {
 		t.Errorf("record of a long text is %d bytes, want about 1000", n)
 	}
 	if _, err := Build(context.Background(), []Doc{{Kind: "post", Path: "x/"}}, Options{}); err == nil {

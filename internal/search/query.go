@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -26,7 +25,8 @@ type Query struct {
 func ParseQuery(q string) Query {
 	var out Query
 	last, end := "", -1
-	eachToken(q, func(term string, _, e int) {
+	eachToken(q, nil, func(b []byte, _, e int) {
+		term := string(b)
 		last, end = term, e
 		if Indexable(term) && !slices.Contains(out.Terms, term) && len(out.Terms) < maxQueryTerms {
 			out.Terms = append(out.Terms, term)
@@ -51,8 +51,8 @@ type Answer struct {
 	Results []Result // every match, best first
 	Counts  map[string]int
 	// Files are the index files the query loads, the manifest first, then
-	// shards, then the records of the first page of results; Bytes is
-	// their total size.
+	// shards, then the packs that hold the records of the first page of
+	// results; Bytes is their total size.
 	Files []string
 	Bytes int
 }
@@ -71,7 +71,7 @@ func (ix *Index) Search(q, kind string) Answer {
 	}
 	loaded := ix.plan(query)
 	for _, s := range loaded {
-		ans.Files = append(ans.Files, shardFile(s))
+		ans.Files = append(ans.Files, shardFile(ix.shards[s].ID))
 	}
 
 	var scores map[int]float64
@@ -121,7 +121,10 @@ func (ix *Index) Search(q, kind string) Answer {
 	}
 	slices.SortFunc(ans.Results, func(a, b Result) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.Doc, a.Doc)) })
 	for _, r := range ans.Results[:min(ResultsPage, len(ans.Results))] {
-		ans.Files = append(ans.Files, RecordFile(r.ID))
+		k := ix.kindOf(r.Doc)
+		if f := RecordPack(k.Prefix, r.Doc-k.First, ix.pack); !slices.Contains(ans.Files, f) {
+			ans.Files = append(ans.Files, f)
+		}
 	}
 	for _, f := range ans.Files {
 		ans.Bytes += ix.sizes[f]
@@ -181,10 +184,6 @@ func (ix *Index) kindOf(doc int) kindRange {
 // Size returns the size of an index file, 0 for an unknown name.
 func (ix *Index) Size(name string) int { return ix.sizes[name] }
 
-func shardFile(n int) string { return "s/" + itoa(n) + ".js" }
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
 // Terms returns every term of the index in shard order.
 func (ix *Index) Terms() []string {
 	var out []string
@@ -202,5 +201,16 @@ func (ix *Index) ShardFileOf(term string) string {
 	if len(ix.shards) == 0 {
 		return ""
 	}
-	return shardFile(ix.shardOf(term))
+	return shardFile(ix.shards[ix.shardOf(term)].ID)
+}
+
+// Packs returns the size in bytes of every record pack.
+func (ix *Index) Packs() []int {
+	var out []int
+	for _, f := range ix.Files {
+		if strings.HasPrefix(f.Name, "r/") {
+			out = append(out, len(f.Data))
+		}
+	}
+	return out
 }

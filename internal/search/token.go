@@ -22,6 +22,11 @@ import (
 // and dropping combining marks, so that "é" and "e\u0301" meet. A term is
 // indexed when it has at least two characters or a digit, at most
 // maxTermRunes characters, and is not a stop word.
+//
+// The index is built from tens of millions of tokens, so the tokenizer
+// allocates nothing per token: it hands each term to its caller as bytes in
+// a buffer it reuses, and ASCII text (almost all of an English site) takes
+// a table lookup per byte.
 
 // maxTermRunes bounds the length of an indexed term: longer runs are
 // hashes, URLs without separators and the like, which nobody types.
@@ -30,6 +35,12 @@ const maxTermRunes = 32
 // foldTable maps lower-case accented Latin letters to plain ones. It is
 // written into the manifest so that the browser folds exactly the same way.
 var foldTable = map[rune]string{}
+
+// foldFirst, foldLast and folded are foldTable as an array, for the
+// tokenizer.
+const foldFirst, foldLast = 0xC0, 0x17F
+
+var folded [foldLast - foldFirst + 1]string
 
 func init() {
 	for base, accented := range map[string]string{
@@ -42,6 +53,19 @@ func init() {
 			foldTable[r] = base
 		}
 	}
+	for r, s := range foldTable {
+		if foldFirst <= r && r <= foldLast {
+			folded[r-foldFirst] = s
+		}
+	}
+}
+
+// fold returns the folded form of a lower-case rune, or "".
+func fold(r rune) string {
+	if foldFirst <= r && r <= foldLast {
+		return folded[r-foldFirst]
+	}
+	return foldTable[r]
 }
 
 // stopWords are left out of the index and out of queries: they are in
@@ -58,12 +82,14 @@ var stopWords = []string{
 	"who", "whom", "why", "will", "with", "would",
 }
 
-var stopSet = func() map[string]bool {
+var stopSet, stopLen = func() (map[string]bool, int) {
 	m := make(map[string]bool, len(stopWords))
+	n := 0
 	for _, w := range stopWords {
 		m[w] = true
+		n = max(n, len(w))
 	}
-	return m
+	return m, n
 }()
 
 // Token is one term of a text and where its token stands.
@@ -75,124 +101,165 @@ type Token struct {
 // Tokens returns the indexable terms of text in order.
 func Tokens(text string) []Token {
 	var out []Token
-	eachToken(text, func(term string, start, end int) {
-		if Indexable(term) {
-			out = append(out, Token{term, start, end})
+	eachToken(text, nil, func(term []byte, start, end int) {
+		if indexable(term) {
+			out = append(out, Token{string(term), start, end})
 		}
 	})
 	return out
 }
 
 // Indexable reports whether a term goes into the index.
-func Indexable(term string) bool {
-	n := utf8.RuneCountInString(term)
-	if n == 0 || n > maxTermRunes || stopSet[term] {
+func Indexable(term string) bool { return indexable([]byte(term)) }
+
+func indexable(term []byte) bool {
+	n := len(term)
+	ascii := true
+	for _, c := range term {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		n = utf8.RuneCount(term)
+	}
+	if n == 0 || n > maxTermRunes || len(term) <= stopLen && stopSet[string(term)] {
 		return false
 	}
-	return n >= 2 || strings.IndexFunc(term, unicode.IsDigit) >= 0
+	if n >= 2 {
+		return true
+	}
+	r, _ := utf8.DecodeRune(term)
+	return unicode.IsDigit(r)
 }
 
-// eachToken calls fn with the term of every token of text, indexable or not.
-func eachToken(text string, fn func(term string, start, end int)) {
-	var b []byte
+// ASCII classes of the tokenizer.
+const (
+	sep   = iota // ends a token
+	lower        // a lower-case letter or a digit: the term has it as it is
+	upper        // an upper-case letter: the term has it lower-cased
+	amp          // '&': part of a token, but not a letter
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = lower
+		case 'A' <= c && c <= 'Z':
+			t[c] = upper
+		case c == '&':
+			t[c] = amp
+		}
+	}
+	return t
+}()
+
+// eachToken calls fn with the term of every token of text, indexable or
+// not, and the token's byte offsets. The term is built in buf (grown as
+// needed and returned for reuse) and is valid only until fn returns.
+func eachToken(text string, buf []byte, fn func(term []byte, start, end int)) []byte {
+	b := buf[:0]
 	start := -1
 	letters := false // the token has a letter or digit, not only '&' and marks
-	same := true     // the term is the token's own text (lower-case ASCII)
-	flush := func(end int) {
-		if start >= 0 && letters && len(b) > 0 {
-			if same {
-				fn(text[start:end], start, end)
-			} else {
-				fn(string(b), start, end)
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch asciiClass[c] {
+			case sep:
+				if start >= 0 {
+					if letters && len(b) > 0 {
+						fn(b, start, i)
+					}
+					b, start, letters = b[:0], -1, false
+				}
+				i++
+				continue
 			}
+			if start < 0 {
+				start = i
+			}
+			// The run of ASCII token bytes goes in at once, then is
+			// lower-cased in place.
+			j := i + 1
+			for j < len(text) && text[j] < utf8.RuneSelf && asciiClass[text[j]] != sep {
+				j++
+			}
+			n := len(b)
+			b = append(b, text[i:j]...)
+			for k := n; k < len(b); k++ {
+				switch asciiClass[b[k]] {
+				case upper:
+					b[k] += 'a' - 'A'
+					letters = true
+				case lower:
+					letters = true
+				}
+			}
+			i = j
+			continue
 		}
-		b = b[:0]
-		start, letters, same = -1, false, true
-	}
-	for i, r := range text {
-		if !isTokenRune(r) {
-			flush(i)
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			letters = true
+			r = unicode.ToLower(r)
+			if f := fold(r); f != "" {
+				b = append(b, f...)
+			} else {
+				b = utf8.AppendRune(b, r)
+			}
+		case unicode.In(r, unicode.Mn, unicode.Mc):
+			// Marks decorate the letter before them; the term keeps the
+			// base letter only.
+		default:
+			if start >= 0 {
+				if letters && len(b) > 0 {
+					fn(b, start, i)
+				}
+				b, start, letters = b[:0], -1, false
+			}
+			i += size
 			continue
 		}
 		if start < 0 {
 			start = i
 		}
-		switch {
-		case r < utf8.RuneSelf:
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
-				same = false
-			}
-			if r != '&' {
-				letters = true
-			}
-			b = append(b, byte(r))
-		case unicode.In(r, unicode.Mn, unicode.Mc):
-			// Marks decorate the letter before them; the term keeps the
-			// base letter only.
-			same = false
-		default:
-			letters = true
-			if l := unicode.ToLower(r); l != r {
-				r, same = l, false
-			}
-			if f, ok := foldTable[r]; ok {
-				b, same = append(b, f...), false
-			} else {
-				b = utf8.AppendRune(b, r)
-			}
-		}
+		i += size
 	}
-	flush(len(text))
-}
-
-// isTokenRune reports whether r can be part of a token; it is the rule of
-// package link's tokenizer.
-func isTokenRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '&'
+	if start >= 0 && letters && len(b) > 0 {
+		fn(b, start, len(text))
 	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc)
+	return b
 }
 
 // compareTerms orders terms as JavaScript compares strings, by UTF-16 code
 // units, so that the browser can binary-search the shard table with <. It
-// differs from Go's byte order only between runes above U+FFFF and those in
-// U+E000–U+FFFF.
+// differs from Go's byte order only between runes above U+FFFF (lead byte
+// 0xF0–0xF4, a surrogate pair in UTF-16) and those in U+E000–U+FFFF (lead
+// byte 0xEE or 0xEF): the first sort before the second in UTF-16. The
+// first byte where two valid UTF-8 strings differ is in the same place of
+// the same rune of both, so it decides.
 func compareTerms(a, b string) int {
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
-		if ra != rb {
-			return cmpUnits(ra, rb)
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
 		}
-		a, b = a[na:], b[nb:]
-	}
-	return len(a) - len(b)
-}
-
-// cmpUnits compares two different runes by their first UTF-16 code unit (the
-// second decides only when the first are equal, and then the runes compare
-// as they are).
-func cmpUnits(a, b rune) int {
-	ua, ub := firstUnit(a), firstUnit(b)
-	if ua != ub {
-		if ua < ub {
+		if x >= 0xF0 && (y == 0xEE || y == 0xEF) {
+			return -1
+		}
+		if y >= 0xF0 && (x == 0xEE || x == 0xEF) {
+			return 1
+		}
+		if x < y {
 			return -1
 		}
 		return 1
 	}
-	if a < b {
-		return -1
-	}
-	return 1
-}
-
-func firstUnit(r rune) rune {
-	if r > 0xFFFF {
-		return 0xD800 + (r-0x10000)>>10
-	}
-	return r
+	return len(a) - len(b)
 }
 
 // foldPairs returns the folding table as sorted [from, to] pairs, for the

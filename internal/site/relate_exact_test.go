@@ -169,7 +169,6 @@ func (s *Site) relateExact() {
 	})
 }
 
-
 // TestAssembleMemo checks that a memo gives what a fresh Assemble gives:
 // on the same site made again (reused), and after a briefing's names change
 // (made anew).

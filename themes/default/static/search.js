@@ -5,8 +5,10 @@
  * scripts (written by the build, see internal/search) that call the
  * registration functions below. The search page loads this file and the
  * manifest (the shard table, the folding table and stop words); a query
- * then adds <script> elements for the shards that hold its words and for the
- * records of the results it shows, and nothing else.
+ * then adds <script> elements for the shards that hold its words
+ * (s/ID.js) and for the packs that hold the records of the results it
+ * shows (r/KN.js, manifest.pack records of one kind each), and nothing
+ * else.
  *
  * internal/search/query.go answers queries the same way in Go; keep the two
  * in step (the browser test compares them).
@@ -18,19 +20,27 @@
   "use strict";
 
   var manifest = null;
-  var shards = {};   // shard number → Map(term → encoded postings)
-  var decoded = {};  // term → [doc, weight, doc, weight, …]
+  var shards = {};   // shard id → Map(term → encoded postings)
+  var decoded = new Map(); // term → [doc, weight, doc, weight, …] (a Map: "constructor" is a word)
   var records = {};  // record id ("b12") → record
   var loading = {};  // script src → Promise
 
   window.DossierSearch = {
     manifest: function (m) { manifest = m; },
-    shard: function (n, rows) {
+    shard: function (id, rows) {
       var m = new Map();
       for (var i = 0; i < rows.length; i++) m.set(rows[i][0], rows[i][1]);
-      shards[n] = m;
+      shards[id] = m;
     },
-    doc: function (id, record) { records[id] = record; }
+    // pack registers the records of documents n × manifest.pack … of the
+    // kind with the prefix: [title, date, path, meta, summary, text].
+    pack: function (prefix, n, recs) {
+      var kind = manifest.kinds.filter(function (k) { return k[1] === prefix; })[0][0];
+      for (var i = 0; i < recs.length; i++) {
+        var r = recs[i];
+        records[prefix + (n * manifest.pack + i)] = { k: kind, t: r[0], d: r[1], u: r[2], m: r[3], s: r[4], x: r[5] };
+      }
+    }
   };
 
   function load(src) {
@@ -112,7 +122,10 @@
     };
   }
 
-  /* The index: shards, postings, scores. */
+  /* The index: shards, postings, scores. Shards are numbered by their
+   * place in the manifest's table, whose rows are [first term, bytes, id]. */
+
+  function shardFile(n) { return "s/" + manifest.shards[n][2] + ".js"; }
 
   function shardOf(term) {
     var s = manifest.shards, lo = 0, hi = s.length;
@@ -143,20 +156,25 @@
     return out;
   }
 
-  var digitValue = null;
+  var digitValue = null; // char code → gap digit value, or -(weight)
 
+  // postings decodes a posting list (see internal/search/index.go): per
+  // posting the gap to the previous document in base manifest.digits.length
+  // (nothing for 0), then the weight as a character of manifest.weights.
   function postings(term, list) {
-    if (decoded[term]) return decoded[term];
-    var out = [], prev = -1, n = 0, first = true;
+    if (decoded.has(term)) return decoded.get(term);
+    var out = [], prev = -1, n = 0, base = manifest.digits.length;
     for (var i = 0; i < list.length; i++) {
       var v = digitValue[list.charCodeAt(i)];
-      n = n * 32 + (v & 31);
-      if (v >= 32) continue;
-      if (first) prev += n + 1; else out.push(prev, n);
-      first = !first;
-      n = 0;
+      if (v < 0) {
+        prev += n + 1;
+        out.push(prev, -v);
+        n = 0;
+      } else {
+        n = n * base + v;
+      }
     }
-    decoded[term] = out;
+    decoded.set(term, out);
     return out;
   }
 
@@ -174,11 +192,11 @@
           if (!(best.get(ps[j]) >= s)) best.set(ps[j], s);
         }
       };
-      var own = shards[shardOf(t)];
+      var own = shards[manifest.shards[shardOf(t)][2]];
       if (own && own.has(t)) match(t, own.get(t), 1);
       if (query.prefix && i === lastIndex) {
         loaded.forEach(function (n) {
-          shards[n].forEach(function (list, term) {
+          shards[manifest.shards[n][2]].forEach(function (list, term) {
             if (term !== t && term.startsWith(t)) match(term, list, manifest.prefix);
           });
         });
@@ -202,6 +220,12 @@
   function recordID(doc) {
     var k = kindOf(doc);
     return k[1] + (doc - k[3]);
+  }
+
+  // packFile names the pack that holds a document's record.
+  function packFile(doc) {
+    var k = kindOf(doc);
+    return "r/" + k[1] + Math.floor((doc - k[3]) / manifest.pack) + ".js";
   }
 
   /* The page. */
@@ -372,7 +396,7 @@
       return;
     }
     var loaded = plan(query);
-    Promise.all(loaded.map(function (n) { return load("s/" + n + ".js"); })).then(function () {
+    Promise.all(loaded.map(function (n) { return load(shardFile(n)); })).then(function () {
       if (my !== seq) return;
       var scores = score(query, loaded), counts = {}, results = [];
       scores.forEach(function (s, d) {
@@ -391,7 +415,12 @@
   function showMore(my, focusNew) {
     var c = current;
     var page = c.results.slice(c.shown, c.shown + manifest.page);
-    return Promise.all(page.map(function (r) { return load("d/" + recordID(r[0]) + ".js"); })).then(function () {
+    var packs = [];
+    page.forEach(function (r) {
+      var f = packFile(r[0]);
+      if (packs.indexOf(f) < 0) packs.push(f);
+    });
+    return Promise.all(packs.map(load)).then(function () {
       if (my !== seq) return;
       var first = null;
       page.forEach(function (r) {
@@ -436,8 +465,9 @@
       return;
     }
     stop = new Set(manifest.stop);
-    digitValue = new Int8Array(128).fill(-1);
+    digitValue = new Int8Array(128);
     for (var i = 0; i < manifest.digits.length; i++) digitValue[manifest.digits.charCodeAt(i)] = i;
+    for (var j = 0; j < manifest.weights.length; j++) digitValue[manifest.weights.charCodeAt(j)] = -(j + 1);
 
     form.hidden = false;
     var params = new URLSearchParams(location.search);
