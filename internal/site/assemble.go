@@ -33,7 +33,19 @@ type Memo struct {
 		sum  uint64
 		list [][]memoRelated // by briefing index
 	}
+	// weights are the entities' Related and Topics and the topics'
+	// Entities, by rank, for the pair keys they were counted from.
+	weights struct {
+		sum            uint64
+		related        [][]memoWeight // by entity rank
+		entityTopics   [][]memoWeight // by entity rank: topic ranks
+		topicEntities  [][]memoWeight // by topic rank: entity ranks
+		entities, tops int
+	}
 }
+
+// memoWeight is an EntityWeight or TopicWeight by rank.
+type memoWeight struct{ rank, count int32 }
 
 // memoRelated is a related briefing by index, as a Memo keeps it.
 type memoRelated struct {
@@ -84,6 +96,10 @@ func (s *Site) AssembleWith(m *Memo) {
 		}
 	}
 
+	if m != nil && m.weightsFrom(s, pairs, entityTopics) {
+		s.relate(m)
+		return
+	}
 	runs(pairs, func(x, y, n int) {
 		a, b := s.Entities[x], s.Entities[y]
 		a.Related = append(a.Related, EntityWeight{b, n})
@@ -104,7 +120,73 @@ func (s *Site) AssembleWith(m *Memo) {
 	for _, t := range s.Topics {
 		sortEntityWeights(t.Entities)
 	}
+	if m != nil {
+		m.keepWeights(s)
+	}
 	s.relate(m)
+}
+
+// weightsFrom gives s's entities and topics the weights remembered for the
+// same pair keys, and reports whether it could. It records the keys' digest
+// for keepWeights.
+func (m *Memo) weightsFrom(s *Site, pairs, entityTopics []uint64) bool {
+	var h maphash.Hash
+	h.SetSeed(relateSeed)
+	var buf [8]byte
+	for _, keys := range [][]uint64{pairs, entityTopics} {
+		binary.LittleEndian.PutUint64(buf[:], uint64(len(keys)))
+		h.Write(buf[:])
+		for _, k := range keys {
+			binary.LittleEndian.PutUint64(buf[:], k)
+			h.Write(buf[:])
+		}
+	}
+	sum := h.Sum64()
+	w := &m.weights
+	if w.sum != sum || w.entities != len(s.Entities) || w.tops != len(s.Topics) {
+		w.sum, w.related, w.entityTopics, w.topicEntities = sum, nil, nil, nil
+		return false
+	}
+	for i, e := range s.Entities {
+		e.Related = make([]EntityWeight, len(w.related[i]))
+		for j, r := range w.related[i] {
+			e.Related[j] = EntityWeight{s.Entities[r.rank], int(r.count)}
+		}
+		e.Topics = make([]TopicWeight, len(w.entityTopics[i]))
+		for j, r := range w.entityTopics[i] {
+			e.Topics[j] = TopicWeight{s.Topics[r.rank], int(r.count)}
+		}
+	}
+	for i, t := range s.Topics {
+		t.Entities = make([]EntityWeight, len(w.topicEntities[i]))
+		for j, r := range w.topicEntities[i] {
+			t.Entities[j] = EntityWeight{s.Entities[r.rank], int(r.count)}
+		}
+	}
+	return true
+}
+
+// keepWeights remembers the weights Assemble computed, under the digest
+// weightsFrom recorded.
+func (m *Memo) keepWeights(s *Site) {
+	w := &m.weights
+	w.entities, w.tops = len(s.Entities), len(s.Topics)
+	w.related = make([][]memoWeight, len(s.Entities))
+	w.entityTopics = make([][]memoWeight, len(s.Entities))
+	for i, e := range s.Entities {
+		for _, r := range e.Related {
+			w.related[i] = append(w.related[i], memoWeight{int32(r.Entity.rank), int32(r.Count)})
+		}
+		for _, r := range e.Topics {
+			w.entityTopics[i] = append(w.entityTopics[i], memoWeight{int32(r.Topic.rank), int32(r.Count)})
+		}
+	}
+	w.topicEntities = make([][]memoWeight, len(s.Topics))
+	for i, t := range s.Topics {
+		for _, r := range t.Entities {
+			w.topicEntities[i] = append(w.topicEntities[i], memoWeight{int32(r.Entity.rank), int32(r.Count)})
+		}
+	}
 }
 
 // assemble computes what concerns b alone: its sections' entities, its

@@ -185,7 +185,7 @@ func TestAssembleMemo(t *testing.T) {
 			t.Fatal(diags)
 		}
 		s.AssembleWith(m)
-		return relatedBits(s)
+		return append(relatedBits(s), weightsOf(s)...)
 	}
 	var m Memo
 	first := build(files, &m)
@@ -205,4 +205,24 @@ func TestAssembleMemo(t *testing.T) {
 	if slices.Equal(changed, first) {
 		t.Error("the change changed nothing: the test proves nothing")
 	}
+}
+
+// weightsOf lists every entity's neighbours and topics and every topic's
+// entities, in order, with their counts.
+func weightsOf(s *Site) []string {
+	var out []string
+	for _, e := range s.Entities {
+		for _, r := range e.Related {
+			out = append(out, fmt.Sprintf("%s~%s %d", e.Slug, r.Entity.Slug, r.Count))
+		}
+		for _, r := range e.Topics {
+			out = append(out, fmt.Sprintf("%s#%s %d", e.Slug, r.Topic.Slug, r.Count))
+		}
+	}
+	for _, t := range s.Topics {
+		for _, r := range t.Entities {
+			out = append(out, fmt.Sprintf("%s@%s %d", t.Slug, r.Entity.Slug, r.Count))
+		}
+	}
+	return out
 }
