@@ -44,6 +44,15 @@ func Pack(b []byte) Blob {
 	return Blob{data: bytes.Clone(z), n: len(b), z: true}
 }
 
+// PackAll packs each part (see Pack).
+func PackAll(parts [][]byte) []Blob {
+	out := make([]Blob, len(parts))
+	for i, p := range parts {
+		out[i] = Pack(p)
+	}
+	return out
+}
+
 // Len is the length of the uncompressed bytes.
 func (b Blob) Len() int { return b.n }
 

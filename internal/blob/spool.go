@@ -44,13 +44,10 @@ func NewSpool(dir string) (*Spool, error) {
 // Put stores a copy of each part, one after the other, and returns their
 // blobs. A nil Spool packs them in memory instead.
 func (sp *Spool) Put(parts ...[]byte) []Blob {
-	out := make([]Blob, len(parts))
 	if sp == nil {
-		for i, p := range parts {
-			out[i] = Pack(p)
-		}
-		return out
+		return PackAll(parts)
 	}
+	out := make([]Blob, len(parts))
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	if sp.sealed {

@@ -150,7 +150,7 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 			doc.Wikilinks = rec
 			r := c.conv.Convert(doc)
 			e := &convEntry{file: s.File(doc.Path), base: doc.Base, self: t.self, bodyLine: doc.BodyLine, wiki: rec.got, res: r,
-				html: packAll(htmlParts(r))}
+				html: blob.PackAll(htmlParts(r))}
 			e.sum, e.secs = resultSum(ss.seed, r)
 			e.sentence = make(map[int]uint64, len(r.Mentions))
 			for _, m := range r.Mentions {
@@ -279,13 +279,4 @@ func (ss *Session) entryOf(path string) *convEntry {
 		return nil
 	}
 	return ss.conv.docs[path]
-}
-
-// packAll packs each part in memory: a session keeps its site there.
-func packAll(parts [][]byte) []blob.Blob {
-	out := make([]blob.Blob, len(parts))
-	for i, p := range parts {
-		out[i] = blob.Pack(p)
-	}
-	return out
 }

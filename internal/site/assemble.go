@@ -305,8 +305,7 @@ func (s *Site) relate(m *Memo) {
 	n := len(s.Briefings)
 	// Names are numbered: entities by rank, then topics.
 	ne := len(s.Entities)
-	postings := make([][]int32, ne+len(s.Topics)) // name → briefings, ascending
-	keys := make([][]int32, n)                    // briefing → its names: entities, then topics
+	keys := make([][]int32, n) // briefing → its names: entities, then topics
 	for i, b := range s.Briefings {
 		ks := make([]int32, 0, len(b.Entities)+len(b.Topics))
 		for _, e := range b.Entities {
@@ -315,10 +314,27 @@ func (s *Site) relate(m *Memo) {
 		for _, t := range b.Topics {
 			ks = append(ks, int32(ne+t.rank))
 		}
+		keys[i] = ks
+	}
+	if m != nil {
+		sum := relateSum(s, keys)
+		if m.related.sum == sum && len(m.related.list) == n {
+			for i, b := range s.Briefings {
+				b.Related = b.Related[:0]
+				for _, r := range m.related.list[i] {
+					b.Related = append(b.Related, &Related{Briefing: s.Briefings[r.o], Score: r.score, Shared: r.shared})
+				}
+			}
+			return
+		}
+		m.related.sum, m.related.list = sum, make([][]memoRelated, n)
+	}
+
+	postings := make([][]int32, ne+len(s.Topics)) // name → briefings, ascending
+	for i, ks := range keys {
 		for _, k := range ks {
 			postings[k] = append(postings[k], int32(i))
 		}
-		keys[i] = ks
 	}
 	weights := make([]float64, len(postings))
 	for k, ps := range postings {
@@ -334,20 +350,6 @@ func (s *Site) relate(m *Memo) {
 			return s.Entities[k].Name
 		}
 		return s.Topics[int(k)-ne].Title
-	}
-	var sum uint64
-	if m != nil {
-		sum = relateSum(s, keys)
-		if m.related.sum == sum && len(m.related.list) == n {
-			for i, b := range s.Briefings {
-				b.Related = b.Related[:0]
-				for _, r := range m.related.list[i] {
-					b.Related = append(b.Related, &Related{Briefing: s.Briefings[r.o], Score: r.score, Shared: r.shared})
-				}
-			}
-			return
-		}
-		m.related.sum, m.related.list = sum, make([][]memoRelated, n)
 	}
 
 	// Each briefing's related ones are found on their own, on every core.

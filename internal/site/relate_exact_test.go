@@ -67,15 +67,7 @@ func TestRelatedEqualsExhaustive(t *testing.T) {
 }
 
 // relatedBits lists every related briefing with its score to the last bit.
-func relatedBits(s *Site) []string {
-	var out []string
-	for _, b := range s.Briefings {
-		for _, r := range b.Related {
-			out = append(out, fmt.Sprintf("%s→%s %b %v", b.Slug, r.Briefing.Slug, r.Score, r.Shared))
-		}
-	}
-	return out
-}
+func relatedBits(s *Site) []string { return relatedIn(s, "%b") }
 
 func (s *Site) relateExact() {
 	n := len(s.Briefings)

@@ -133,11 +133,15 @@ func TestRelatedSharedNamesOnce(t *testing.T) {
 	}
 }
 
-func relatedOf(s *Site) []string {
+func relatedOf(s *Site) []string { return relatedIn(s, "%.12f") }
+
+// relatedIn lists every related briefing with its score in format and the
+// shared names.
+func relatedIn(s *Site, format string) []string {
 	var out []string
 	for _, b := range s.Briefings {
 		for _, r := range b.Related {
-			out = append(out, fmt.Sprintf("%s→%s %.12f %v", b.Slug, r.Briefing.Slug, r.Score, r.Shared))
+			out = append(out, fmt.Sprintf("%s→%s "+format+" %v", b.Slug, r.Briefing.Slug, r.Score, r.Shared))
 		}
 	}
 	return out
