@@ -23,9 +23,6 @@ type linker struct {
 	index    *link.Index // every name, alias, title and slug, for wikilinks
 	entity   map[*link.Ref]*site.Entity
 	topic    map[*link.Ref]*site.Topic
-	// spool keeps converted HTML on disk during a full build; nil keeps it
-	// in memory (rebuilds, check, pdf).
-	spool *blob.Spool
 }
 
 func newLinker(s *site.Site) *linker {
@@ -69,7 +66,6 @@ func newLinker(s *site.Site) *linker {
 // with the next version, convert with Session.convert instead.
 func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 	l := newLinker(s)
-	l.spool = sp
 	conv := markdown.New(markdown.Options{Unsafe: s.Config.Markdown.Unsafe})
 	mode := linkMode(s)
 	type task struct {
@@ -95,10 +91,10 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 			doc := t.doc
 			doc.Source = f.Markdown()
 			r := conv.Convert(doc)
-			t.done(r, l.spool.Put(htmlParts(r)...))
+			t.done(r, sp.Put(htmlParts(r)...))
 			results[i] = r.Diags
 			tasks[i] = task{}
-			if l.spool != nil {
+			if sp != nil {
 				// A full build reads neither the Markdown again nor a
 				// field's position (check and Load's callers may).
 				f.Front, f.Body, f.Packed, f.FieldPos = nil, nil, blob.Blob{}, nil
