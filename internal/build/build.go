@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path"
@@ -172,25 +173,64 @@ type Sink interface {
 // Render writes every page, the feed, the sitemap and every static file of s
 // to sink, rendering pages in parallel. It returns the number of pages.
 func Render(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink) (int, error) {
-	return renderSome(ctx, fsys, s, opts, sink, nil, nil)
+	return renderSome(ctx, fsys, s, opts, sink, renderPlan{})
 }
+
+// renderPlan says what renderSome renders, and with what; its zero value
+// renders everything.
+type renderPlan struct {
+	keep     func(file string) bool // the pages to render; nil for every page
+	r        *render.Renderer       // the templates; nil loads them
+	jobs     []render.Job           // render.Plan's pages of the site; nil plans them
+	sitemaps *sitemapMemo           // the last sitemap, to reuse while its pages are the same; nil for none
+}
+
+// sitemapMemo is a sitemap made before and a digest of what it lists.
+type sitemapMemo struct {
+	sum   uint64
+	files []render.SitemapFile
+}
+
+// sitemapSum digests what render.Sitemaps makes the sitemap of: the
+// pages, the dates of the briefings' pages and the base URL.
+func sitemapSum(s *site.Site, jobs []render.Job, baseURL string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(sitemapSeed)
+	h.WriteString(baseURL)
+	h.WriteByte(0)
+	for _, j := range jobs {
+		h.WriteString(j.File)
+		h.WriteByte(0)
+	}
+	for _, b := range s.Briefings {
+		y, m, d := b.Date.Date()
+		h.WriteString(b.Slug)
+		fmt.Fprintf(&h, "\x00%d-%d-%d\x00", y, m, d)
+	}
+	return h.Sum64()
+}
+
+var sitemapSeed = maphash.MakeSeed()
 
 // renderSome is Render for the pages whose output file keep accepts (every
 // page when keep is nil); the other files of the site are always written.
 // It returns the number of pages rendered. Rebuild uses it to re-render only
 // the pages whose data changed, with the templates it loaded before (r; nil
 // loads them).
-func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink, keep func(file string) bool, r *render.Renderer) (int, error) {
+func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Options, sink Sink, plan renderPlan) (int, error) {
 	tmpl, static, err := render.Layers(fsys, s.Config.Theme)
 	if err != nil {
 		return 0, err
 	}
+	r, keep, jobs := plan.r, plan.keep, plan.jobs
 	if r == nil {
 		if r, err = render.Load(tmpl); err != nil {
 			return 0, err
 		}
 	}
-	jobs := render.Plan(s, opts)
+	if jobs == nil {
+		jobs = render.Plan(s, opts)
+	}
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -235,9 +275,23 @@ func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Optio
 	g.Go(func() error {
 		// sitemap.xml, or past 50,000 pages a sitemap index of
 		// sitemap-1.xml, sitemap-2.xml, …
+		var sum uint64
+		if m := plan.sitemaps; m != nil {
+			if sum = sitemapSum(s, jobs, opts.BaseURL); sum == m.sum && m.files != nil {
+				for _, f := range m.files {
+					if err := sink.WriteFile(f.Name, f.Data); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		}
 		files, err := render.Sitemaps(s, jobs, opts.BaseURL, render.SitemapLimit)
 		if err != nil {
 			return fmt.Errorf("write sitemap: %w", err)
+		}
+		if m := plan.sitemaps; m != nil {
+			m.sum, m.files = sum, files
 		}
 		for _, f := range files {
 			if err := sink.WriteFile(f.Name, f.Data); err != nil {

@@ -109,7 +109,7 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 	for _, d := range results {
 		diags.Merge(d)
 	}
-	diags.Merge(sectionTopics(s, l, l.headings.Contains))
+	diags.Merge(sectionTopics(s, s.Briefings, l, l.headings.Contains))
 	return diags
 }
 
@@ -214,14 +214,14 @@ func mentions(l *linker, r markdown.Result) []*site.Mention {
 	return out
 }
 
-// sectionTopics gives each briefing section the topics its heading names,
-// by attribute or in its text (SPEC §4); inHeading finds the topics named in
-// a heading's text (the heading trie, or a memo of it during rebuilds). It
-// runs on one goroutine because an attribute may name a topic that does not
-// exist yet, which creates a stub.
-func sectionTopics(s *site.Site, l *linker, inHeading func(title string) []*link.Ref) diag.List {
+// sectionTopics gives each section of the briefings bs (of s) the topics
+// its heading names, by attribute or in its text (SPEC §4); inHeading finds
+// the topics named in a heading's text (the heading trie, or a memo of it
+// during rebuilds). It runs on one goroutine because an attribute may name
+// a topic that does not exist yet, which creates a stub.
+func sectionTopics(s *site.Site, bs []*site.Briefing, l *linker, inHeading func(title string) []*link.Ref) diag.List {
 	var diags diag.List
-	for _, b := range s.Briefings {
+	for _, b := range bs {
 		for _, sec := range b.Sections {
 			if sec.Index == 0 && sec.Title == "" {
 				continue

@@ -52,7 +52,10 @@ type Update struct {
 	// Removed those of the previous build that are gone; both sorted.
 	Changed, Removed []string
 	Warnings         diag.List
-	Elapsed          time.Duration
+	// Refreshed says that the last site was refreshed in place for new
+	// versions of briefing bodies (site.Refresh) rather than made anew.
+	Refreshed bool
+	Elapsed   time.Duration
 	// Phases say where the time went, in order.
 	Phases []Phase
 }
@@ -84,8 +87,14 @@ type Session struct {
 	global   diag.List             // load diagnostics of no unit
 	list     []*source.File        // every unit's files by path; nil to be made again
 	conv     convCache
-	fields   map[*source.File]fieldsMemo // see briefingFields
-	assembly site.Memo                   // what Assemble can reuse
+	assembly site.Memo // what Assemble can reuse
+
+	sitemaps   keyedSitemap // the last sitemap
+	lastDigest digestState  // what the last page digests leave for the next
+
+	// modelDiags are what site.New reported for the last site it made,
+	// which a refreshed site still has.
+	modelDiags diag.List
 
 	good *goodState // the last successful build
 
@@ -106,6 +115,45 @@ type goodState struct {
 	key     string            // configuration, templates and render options
 	digests map[string]uint64 // by page file
 	files   map[string][]byte
+	model   *site.Site // the site it was rendered from, until a rebuild takes it
+}
+
+// keyedSitemap is a sitemap made with the configuration, templates and
+// render options key (goodState.key).
+type keyedSitemap struct {
+	key  string
+	memo sitemapMemo
+}
+
+// site returns the site the last good build was rendered from, or nil.
+func (g *goodState) site() *site.Site {
+	if g == nil {
+		return nil
+	}
+	return g.model
+}
+
+// drop forgets the site of the last good build, which a rebuild is about
+// to change or replace.
+func (g *goodState) drop() {
+	if g != nil {
+		g.model = nil
+	}
+}
+
+// sameFiles returns refresh with the files of unit now added when the
+// unit is a set of briefing files that was loaded before under the same
+// paths and both times without a diagnostic, or nil.
+func sameFiles(refresh []*source.File, before, now *unitState) []*source.File {
+	if before == nil || len(before.diags) > 0 || len(now.diags) > 0 || len(before.files) != len(now.files) {
+		return nil
+	}
+	for i, f := range now.files {
+		if f.Kind != source.KindBriefing || before.files[i].Path != f.Path {
+			return nil
+		}
+	}
+	return append(refresh, now.files...)
 }
 
 // NewSession prepares builds of the site in fsys.
@@ -148,6 +196,14 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 		}
 	}
 
+	// The last good site serves again, refreshed, when only briefings'
+	// bodies changed (see site.Refresh): refresh collects their new files.
+	var refresh []*source.File
+	last := ss.good.site()
+	if last != nil && !readAll && !readCfg && !readTmpl {
+		refresh = []*source.File{}
+	}
+	ss.good.drop() // refreshing changes it in place
 	if readCfg {
 		ss.cfg, ss.cfgDiags = config.Load(ss.fsys)
 		readTmpl = true // the theme may be another one
@@ -166,7 +222,11 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 			return nil, err
 		}
 		for p, us := range loaded {
-			if old := ss.units[p]; old != nil {
+			old := ss.units[p]
+			if refresh != nil {
+				refresh = sameFiles(refresh, old, us)
+			}
+			if old != nil {
 				ss.unlist(old.files)
 			}
 			if len(us.files) == 0 && len(us.diags) == 0 {
@@ -189,18 +249,38 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 	for _, us := range ss.units {
 		diags.Merge(us.diags)
 	}
-	s, d := site.New(ss.cfg, ss.files())
-	diags.Merge(d)
-	phase("model")
-	d, err := ss.convert(ctx, s)
-	if err != nil {
-		return nil, err
+	var s *site.Site
+	var patch []*site.Briefing
+	if refresh != nil {
+		if patch, _ = last.Refresh(refresh); patch != nil {
+			s = last
+		}
 	}
+	var d diag.List
+	var err error
+	for {
+		if s == nil {
+			s, ss.modelDiags = site.New(ss.cfg, ss.files())
+			patch = nil
+		}
+		phase("model")
+		var ok bool
+		d, ok, err = ss.convert(ctx, s, patch)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			break
+		}
+		s = nil // the refreshed site cannot serve: make it anew
+	}
+	diags.Merge(ss.modelDiags)
 	diags.Merge(d)
 	phase("convert")
 	if diags.HasErrors() {
 		return nil, diags.Sort().Errors()
 	}
+	ss.assembly.Changed(patch...)
 	s.AssembleWith(&ss.assembly)
 	phase("assemble")
 
@@ -216,7 +296,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 		prev = &goodState{}
 	}
 	jobs := render.Plan(s, ropts)
-	digests := ss.digests(s, jobs, ropts)
+	digests := ss.digests(s, jobs, ropts, patch, prev.digests)
 	redo := map[string]bool{} // the pages to render
 	for _, j := range jobs {
 		if d := digests[j.File]; d == 0 || prev.digests[j.File] != d {
@@ -229,7 +309,11 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := renderSome(ctx, ss.fsys, s, ropts, sink, func(file string) bool { return redo[file] }, r); err != nil {
+	if ss.sitemaps.key != key {
+		ss.sitemaps = keyedSitemap{key: key}
+	}
+	plan := renderPlan{keep: func(file string) bool { return redo[file] }, r: r, jobs: jobs, sitemaps: &ss.sitemaps.memo}
+	if _, err := renderSome(ctx, ss.fsys, s, ropts, sink, plan); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -242,7 +326,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 			out[j.File] = prev.files[j.File]
 		}
 	}
-	u := &Update{Site: s, Pages: len(jobs), Warnings: diags.Sort().Warnings()}
+	u := &Update{Site: s, Pages: len(jobs), Warnings: diags.Sort().Warnings(), Refreshed: patch != nil}
 	var old map[string][]byte
 	if ss.good != nil {
 		old = ss.good.files
@@ -266,7 +350,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 	slices.Sort(u.Changed)
 	slices.Sort(u.Removed)
 	u.Files = out
-	ss.good = &goodState{key: key, digests: digests, files: out}
+	ss.good = &goodState{key: key, digests: digests, files: out, model: s}
 	phase("render")
 	u.Phases = phases
 	u.Elapsed = time.Since(start)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"runtime"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 
@@ -45,10 +46,30 @@ type convEntry struct {
 	bodyLine int
 	wiki     []wikiQuery
 	res      markdown.Result
-	html     []blob.Blob    // the HTML of res, packed once (see htmlParts)
-	sum      uint64         // digest of res (see resultSum)
-	secs     []uint64       // digest of each section of res
-	sentence map[int]uint64 // digest of the sentence around each entity's first mention, by the entity's index
+	html     []blob.Blob   // the HTML of res, packed once (see htmlParts)
+	sum      uint64        // digest of res (see resultSum)
+	secs     []uint64      // digest of each section of res
+	sentence []sentenceSum // digest of the sentence around each entity's first mention
+	fields   fieldsMemo    // of the briefing's own fields (see briefingFields)
+}
+
+// sentenceSum is the digest of the sentence around an entity's first
+// mention, with the entity's index (its ref's, which is its rank).
+type sentenceSum struct {
+	entity int32
+	sum    uint64
+}
+
+// sentenceSum returns the digest of the sentence around the first mention
+// of the entity of rank i. A briefing mentions a few entities: a scan is
+// quicker than a map.
+func (e *convEntry) sentenceSum(i int32) (uint64, bool) {
+	for _, s := range e.sentence {
+		if s.entity == i {
+			return s.sum, true
+		}
+	}
+	return 0, false
 }
 
 // wikiQuery is one wikilink target a conversion resolved, and to what.
@@ -94,23 +115,40 @@ func (e *convEntry) reusable(f *source.File, base, self string, ix *link.Index) 
 // convert does what convert (convert.go) does, converting only the
 // documents whose remembered conversion cannot be reused. Keep the two in
 // step: TestRebuildEqualsFullBuild compares their results.
-func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error) {
+//
+// With patch set, s is the last build's site refreshed for new versions of
+// the briefings in patch (site.Refresh), every other document as converted
+// then: only those briefings are converted and given their section topics.
+// It reports ok false when that cannot give what a full conversion would
+// (a changed briefing's headings name other topics by attribute, which may
+// make or drop stub topics); the caller then makes the site anew.
+func (ss *Session) convert(ctx context.Context, s *site.Site, patch []*site.Briefing) (diags diag.List, ok bool, err error) {
 	c := &ss.conv
-	if c.conv == nil || c.unsafe != s.Config.Markdown.Unsafe {
-		c.conv = markdown.New(markdown.Options{Unsafe: s.Config.Markdown.Unsafe})
-		c.unsafe = s.Config.Markdown.Unsafe
-		c.docs = nil
-	}
 	mode := linkMode(s)
-	if epoch := ss.mentionEpoch(s, mode); c.docs == nil || epoch != c.epoch {
-		c.docs, c.epoch = map[string]*convEntry{}, epoch
+	var l *linker
+	if patch != nil && c.linker != nil {
+		// The names, and so the name tables, are the last build's.
+		l = c.linker
+	} else {
+		patch = nil
+		if c.conv == nil || c.unsafe != s.Config.Markdown.Unsafe {
+			c.conv = markdown.New(markdown.Options{Unsafe: s.Config.Markdown.Unsafe})
+			c.unsafe = s.Config.Markdown.Unsafe
+			c.docs = nil
+		}
+		if epoch := ss.mentionEpoch(s, mode); c.docs == nil || epoch != c.epoch {
+			c.docs, c.epoch = map[string]*convEntry{}, epoch
+		}
+		l = ss.linkerFor(s)
 	}
-
-	l := ss.linkerFor(s)
-	bySlug := map[string]*link.Ref{}
-	for r, e := range l.entity {
-		bySlug[e.Slug] = r
+	var only map[string]bool
+	if patch != nil {
+		only = make(map[string]bool, len(patch))
+		for _, b := range patch {
+			only[b.Path] = true
+		}
 	}
+	var bySlug map[string]*link.Ref // made when first needed
 
 	type task struct {
 		doc    markdown.Doc
@@ -121,6 +159,9 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 	}
 	var tasks []*task
 	add := func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob)) {
+		if only != nil && !only[path] {
+			return
+		}
 		t := &task{doc: docFor(l, s, path, base, self, mode), done: done}
 		if self != nil {
 			t.self = self.Path()
@@ -152,31 +193,46 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 			e := &convEntry{file: s.File(doc.Path), base: doc.Base, self: t.self, bodyLine: doc.BodyLine, wiki: rec.got, res: r,
 				html: blob.PackAll(htmlParts(r))}
 			e.sum, e.secs = resultSum(ss.seed, r)
-			e.sentence = make(map[int]uint64, len(r.Mentions))
-			for _, m := range r.Mentions {
-				e.sentence[m.Ref.Index] = maphash.String(ss.seed, m.Sentence)
+			e.sentence = make([]sentenceSum, len(r.Mentions))
+			for i, m := range r.Mentions {
+				e.sentence[i] = sentenceSum{int32(m.Ref.Index), maphash.String(ss.seed, m.Sentence)}
 			}
 			t.entry = e
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 
+	if patch != nil {
+		for _, t := range tasks {
+			if old := c.docs[t.doc.Path]; old == nil || !slices.Equal(attributeTopics(old.res), attributeTopics(t.entry.res)) {
+				return nil, false, nil
+			}
+		}
+	}
 	// Forget documents that are gone, so that the cache holds one entry
 	// per document.
-	docs := make(map[string]*convEntry, len(tasks))
-	var diags diag.List
+	docs := c.docs
+	if patch == nil {
+		docs = make(map[string]*convEntry, len(tasks))
+	}
 	for _, t := range tasks {
 		docs[t.doc.Path] = t.entry
 		r := t.entry.res
-		if t.reused && len(r.Mentions) > 0 {
+		if t.reused && len(r.Mentions) > 0 && patch == nil {
 			// A remembered result names the entities of the linker it was
 			// made with; give it this build's.
+			if bySlug == nil {
+				bySlug = make(map[string]*link.Ref, len(l.entity))
+				for r, e := range l.entity {
+					bySlug[e.Slug] = r
+				}
+			}
 			ms := make([]markdown.Mention, len(r.Mentions))
 			for i, m := range r.Mentions {
 				m.Ref = bySlug[m.Ref.Slug]
@@ -185,11 +241,32 @@ func (ss *Session) convert(ctx context.Context, s *site.Site) (diag.List, error)
 			r.Mentions = ms
 		}
 		t.done(r, t.entry.html)
-		diags.Merge(r.Diags)
+		if patch == nil {
+			diags.Merge(r.Diags)
+		}
 	}
 	c.docs = docs
-	diags.Merge(sectionTopics(s, l, ss.headingTopics(l)))
-	return diags, nil
+	briefings := s.Briefings
+	if patch != nil {
+		// Every document's diagnostics, as a full conversion gives them.
+		for _, e := range docs {
+			diags.Merge(e.res.Diags)
+		}
+		briefings = patch
+	}
+	diags.Merge(sectionTopics(s, briefings, l, ss.headingTopics(l)))
+	return diags, true, nil
+}
+
+// attributeTopics lists the topics a conversion's headings name by
+// attribute, sorted and without repeats.
+func attributeTopics(r markdown.Result) []string {
+	var names []string
+	for _, sec := range r.Sections {
+		names = append(names, sec.Topics...)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // headingTopics is the heading trie's Contains, remembering what it finds

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dossier-dev/dossier/internal/markdown"
@@ -180,39 +181,74 @@ type digester struct {
 	s    *site.Site
 	site uint64
 
-	bInfo  map[*site.Briefing]briefingInfo
-	tChip  map[*site.Topic]uint64
-	tCard  map[*site.Topic]uint64
-	tSide  map[*site.Topic]uint64
-	eChip  map[*site.Entity]uint64
-	eCard  map[*site.Entity]uint64
-	eRel   map[*site.Entity]uint64
-	eIndex map[*site.Entity]int
+	// By rank (site.Briefing.Rank and the like).
+	bInfo []briefingInfo
+	tChip []uint64
+	tCard []uint64
+	tSide []uint64
+	eChip []uint64
+	eCard []uint64
+	eRel  []uint64
 
 	// The lists that several pages show.
 	cards, topics, entities, graph uint64
 
-	// fields are the briefing field digests of this build, which become
-	// the session's memo (ss.fields) for the next one.
-	fields map[*source.File]fieldsMemo
+	// keep, when set, lets the pages of the briefings, entities and topics
+	// it marks (by rank) keep the digest of the last build.
+	keep *keepSet
+}
+
+// keepSet marks the documents whose pages cannot have changed since the
+// last build, whose page digests it holds.
+type keepSet struct {
+	last                        map[string]uint64
+	briefings, entities, topics []bool
+}
+
+// digestState is what the page digests of a build leave for the next: the
+// site and its document folders, and the digests of the parts pages are
+// made of, by rank.
+type digestState struct {
+	site  *site.Site
+	docs  map[string]any
+	top   uint64 // digester.site
+	card  []uint64
+	eCard []uint64
+	eRel  []uint64
+	tCard []uint64
+	tSide []uint64
 }
 
 // digests returns the digest of every page of jobs that this file knows;
-// other pages get none (0).
-func (ss *Session) digests(s *site.Site, jobs []render.Job, ropts render.Options) map[string]uint64 {
+// other pages get none (0). With patch non-nil, s is the last build's site
+// refreshed for the briefings in patch (see Session.convert), and last are
+// the page digests of that build: pages that cannot have changed keep
+// theirs (see keepers).
+func (ss *Session) digests(s *site.Site, jobs []render.Job, ropts render.Options, patch []*site.Briefing, last map[string]uint64) map[string]uint64 {
 	g := ss.newDigester(s, ropts)
-	docs := make(map[string]any, len(s.Briefings)+len(s.Topics)+len(s.Entities)+len(s.Pages))
-	for _, b := range s.Briefings {
-		docs[render.PathOf(b)] = b
+	docs := ss.lastDigest.docs
+	if ss.lastDigest.site != s || docs == nil {
+		docs = make(map[string]any, len(s.Briefings)+len(s.Topics)+len(s.Entities)+len(s.Pages))
+		for _, b := range s.Briefings {
+			docs[render.PathOf(b)] = b
+		}
+		for _, t := range s.Topics {
+			docs[render.PathOf(t)] = t
+		}
+		for _, e := range s.Entities {
+			docs[render.PathOf(e)] = e
+		}
+		for _, p := range s.Pages {
+			docs[render.PathOf(p)] = p
+		}
 	}
-	for _, t := range s.Topics {
-		docs[render.PathOf(t)] = t
+	if patch != nil && ss.lastDigest.site == s && last != nil {
+		g.keep = g.keepers(&ss.lastDigest, patch, last)
 	}
-	for _, e := range s.Entities {
-		docs[render.PathOf(e)] = e
-	}
-	for _, p := range s.Pages {
-		docs[render.PathOf(p)] = p
+	ss.lastDigest = digestState{site: s, docs: docs, top: g.site, card: make([]uint64, len(g.bInfo)),
+		eCard: g.eCard, eRel: g.eRel, tCard: g.tCard, tSide: g.tSide}
+	for i, info := range g.bInfo {
+		ss.lastDigest.card[i] = info.card
 	}
 	size := max(s.Config.PageSize, 1)
 	sums := make([]uint64, len(jobs))
@@ -228,38 +264,108 @@ func (ss *Session) digests(s *site.Site, jobs []render.Job, ropts render.Options
 	return out
 }
 
-// parallel calls f(0) … f(n-1) on every processor.
+// keepers works out which pages of a refreshed site (see site.Refresh)
+// cannot have changed since the last build, whose digests are in was. The
+// site's briefings, entities and topics are the same objects with the
+// same names, in the same order; only the bodies of the briefings in
+// patch changed, and with them what Assemble gathers from those bodies.
+// So:
+//
+//   - a briefing's page changes if the briefing is in patch, or if one of
+//     its related briefings is another one or changed its card;
+//   - an entity's page changes if a briefing in patch names it now (before
+//     but not now changes its count of appearances, which is in its card),
+//     or if its card or relations, or those of a neighbour its graph
+//     draws, changed;
+//   - a topic's page changes if a section or the front matter of a
+//     briefing in patch names it now (before but not now changes its
+//     counts), or if its card or side (tagged briefings, entities)
+//     changed.
+//
+// Every other page (lists, indexes, the home page) is digested anew.
+func (g *digester) keepers(was *digestState, patch []*site.Briefing, last map[string]uint64) *keepSet {
+	s := g.s
+	if was.top != g.site || len(was.card) != len(s.Briefings) || len(was.eCard) != len(s.Entities) || len(was.tCard) != len(s.Topics) {
+		return nil
+	}
+	k := &keepSet{last: last, briefings: make([]bool, len(s.Briefings)),
+		entities: make([]bool, len(s.Entities)), topics: make([]bool, len(s.Topics))}
+	cardChanged := make([]bool, len(s.Briefings))
+	for i, info := range g.bInfo {
+		cardChanged[i] = info.card != was.card[i]
+	}
+	touched := func(b *site.Briefing) {
+		k.briefings[b.Rank()] = false
+		for _, e := range b.Entities {
+			k.entities[e.Rank()] = false
+		}
+		for _, t := range b.Topics {
+			k.topics[t.Rank()] = false
+		}
+	}
+	kept := g.ss.assembly.RelatedKept()
+	for i, b := range s.Briefings {
+		ok := kept && !cardChanged[i]
+		for _, r := range b.Related {
+			ok = ok && !cardChanged[r.Briefing.Rank()]
+		}
+		k.briefings[i] = ok
+	}
+	relChanged := make([]bool, len(s.Entities))
+	for i := range s.Entities {
+		relChanged[i] = g.eCard[i] != was.eCard[i] || g.eRel[i] != was.eRel[i]
+	}
+	for i, e := range s.Entities {
+		ok := !relChanged[i]
+		for _, r := range e.Related[:min(egoNodes, len(e.Related))] {
+			ok = ok && !relChanged[r.Entity.Rank()]
+		}
+		k.entities[i] = ok
+	}
+	for i := range s.Topics {
+		k.topics[i] = g.tCard[i] == was.tCard[i] && g.tSide[i] == was.tSide[i]
+	}
+	for _, b := range patch {
+		touched(b)
+	}
+	return k
+}
+
+// parallel calls f(0) … f(n-1) on every processor. Work is handed out in
+// small chunks as workers ask for it, since the cost of an item varies
+// (a page of a large entity against a briefing's).
 func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+	const chunk = 64
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
 	if workers <= 1 {
 		for i := range n {
 			f(i)
 		}
 		return
 	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	per := (n + workers - 1) / workers
-	for lo := 0; lo < n; lo += per {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := lo; i < min(lo+per, n); i++ {
-				f(i)
+	for range workers {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i)
+				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }
 
 func (ss *Session) newDigester(s *site.Site, ropts render.Options) *digester {
 	g := &digester{ss: ss, s: s,
-		bInfo: make(map[*site.Briefing]briefingInfo, len(s.Briefings)),
-		tChip: make(map[*site.Topic]uint64, len(s.Topics)), tCard: make(map[*site.Topic]uint64, len(s.Topics)),
-		tSide: make(map[*site.Topic]uint64, len(s.Topics)),
-		eChip: make(map[*site.Entity]uint64, len(s.Entities)), eCard: make(map[*site.Entity]uint64, len(s.Entities)),
-		eRel: make(map[*site.Entity]uint64, len(s.Entities)), eIndex: make(map[*site.Entity]int, len(s.Entities)),
-		fields: make(map[*source.File]fieldsMemo, len(s.Briefings))}
-	defer func() { ss.fields = g.fields }()
+		bInfo: make([]briefingInfo, len(s.Briefings)),
+		tChip: make([]uint64, len(s.Topics)), tCard: make([]uint64, len(s.Topics)), tSide: make([]uint64, len(s.Topics)),
+		eChip: make([]uint64, len(s.Entities)), eCard: make([]uint64, len(s.Entities)), eRel: make([]uint64, len(s.Entities))}
 
 	d := g.new()
 	d.str(fmt.Sprintf("%#v|%#v", s.Config, ropts))
@@ -271,38 +377,41 @@ func (ss *Session) newDigester(s *site.Site, ropts render.Options) *digester {
 	}
 	g.site = d.sum()
 
-	for _, t := range s.Topics {
-		g.tChip[t] = g.topicChip(t)
+	for i, t := range s.Topics {
+		g.tChip[i] = g.topicChip(t)
 	}
 	for i, e := range s.Entities {
-		g.eChip[e] = g.entityChip(e)
-		g.eIndex[e] = i
+		g.eChip[i] = g.entityChip(e)
 	}
-	for _, b := range s.Briefings {
-		g.bInfo[b] = briefingInfo{card: g.briefingCard(b), entry: ss.entryOf(b.Path)}
+	parallel(len(s.Briefings), func(i int) {
+		b := s.Briefings[i]
+		g.bInfo[i] = briefingInfo{card: g.briefingCard(b), entry: ss.entryOf(b.Path)}
+	})
+	for i, t := range s.Topics {
+		g.tCard[i] = g.topicCard(t)
+		g.tSide[i] = g.topicSide(t)
 	}
-	for _, t := range s.Topics {
-		g.tCard[t] = g.topicCard(t)
-		g.tSide[t] = g.topicSide(t)
+	if was := &ss.lastDigest; was.site == s && len(was.eRel) == len(s.Entities) && ss.assembly.WeightsKept() {
+		// The same entities, with the same names, hold the same weights.
+		copy(g.eRel, was.eRel)
+	} else {
+		parallel(len(s.Entities), func(i int) { g.eRel[i] = g.entityRelations(s.Entities[i]) })
 	}
-	rel := make([]uint64, len(s.Entities))
-	parallel(len(s.Entities), func(i int) { rel[i] = g.entityRelations(s.Entities[i]) })
 	for i, e := range s.Entities {
-		g.eCard[e] = g.entityCard(e)
-		g.eRel[e] = rel[i]
+		g.eCard[i] = g.entityCard(e)
 	}
 
 	cards, topics, entities, graph := g.new(), g.new(), g.new(), g.new()
-	for _, b := range s.Briefings {
-		cards.u64(g.bInfo[b].card)
+	for i := range s.Briefings {
+		cards.u64(g.bInfo[i].card)
 	}
-	for _, t := range s.Topics {
-		topics.u64(g.tCard[t])
+	for i := range s.Topics {
+		topics.u64(g.tCard[i])
 	}
-	for _, e := range s.Entities {
-		entities.u64(g.eCard[e])
-		graph.u64(g.eCard[e])
-		graph.u64(g.eRel[e])
+	for i := range s.Entities {
+		entities.u64(g.eCard[i])
+		graph.u64(g.eCard[i])
+		graph.u64(g.eRel[i])
 	}
 	g.cards, g.topics, g.entities, g.graph = cards.sum(), topics.sum(), entities.sum(), graph.sum()
 	return g
@@ -345,6 +454,20 @@ func (g *digester) page(file string, docs map[string]any, size int) uint64 {
 		if doc == nil {
 			doc, n = pagedDoc(docs, dir)
 		}
+		if k := g.keep; k != nil {
+			var ok bool
+			switch x := doc.(type) {
+			case *site.Briefing:
+				ok = k.briefings[x.Rank()]
+			case *site.Topic:
+				ok = k.topics[x.Rank()]
+			case *site.Entity:
+				ok = k.entities[x.Rank()]
+			}
+			if v, found := k.last[file]; ok && found {
+				return v
+			}
+		}
 		switch x := doc.(type) {
 		case *site.Briefing:
 			g.briefingPage(&d, x)
@@ -370,7 +493,7 @@ func (g *digester) listPage(d *digest, n, size int) {
 	d.int(len(g.s.Briefings))
 	lo := min((n-1)*size, len(g.s.Briefings))
 	for _, b := range g.s.Briefings[lo:min(lo+size, len(g.s.Briefings))] {
-		d.u64(g.bInfo[b].card)
+		d.u64(g.bInfo[b.Rank()].card)
 	}
 }
 
@@ -430,16 +553,16 @@ func (g *digester) briefingCard(b *site.Briefing) uint64 {
 	d.u64(g.briefingFields(b))
 	d.int(len(b.Topics))
 	for _, t := range b.Topics {
-		d.u64(g.tChip[t])
+		d.u64(g.tChip[t.Rank()])
 	}
 	return d.sum()
 }
 
 // fieldsMemo is the digest of a briefing's own fields, with what they
-// were made from: its decoded file, its conversion (the summary may come
-// from there) and the site's default marking.
+// were made from: its decoded file and the site's default marking. A
+// conversion (convEntry) keeps it, since the summary may come from there.
 type fieldsMemo struct {
-	entry *convEntry
+	file  *source.File
 	class string
 	sum   uint64
 }
@@ -448,9 +571,9 @@ type fieldsMemo struct {
 // conversion rather than once per build.
 func (g *digester) briefingFields(b *site.Briefing) uint64 {
 	f, e := g.s.File(b.Path), g.ss.entryOf(b.Path)
-	if m, ok := g.ss.fields[f]; ok && m.entry == e && m.class == g.s.Config.Classification {
-		g.fields[f] = m
-		return m.sum
+	class := g.s.Config.Classification
+	if e != nil && f != nil && e.fields.file == f && e.fields.class == class {
+		return e.fields.sum
 	}
 	d := g.new()
 	d.str(b.Path)
@@ -472,8 +595,9 @@ func (g *digester) briefingFields(b *site.Briefing) uint64 {
 	d.strs(b.TopicNames)
 	d.strs(b.EntityNames)
 	v := d.sum()
-	if f != nil {
-		g.fields[f] = fieldsMemo{entry: e, class: g.s.Config.Classification, sum: v}
+	if e != nil && f != nil {
+		// Each conversion is one briefing's, which one goroutine digests.
+		e.fields = fieldsMemo{file: f, class: class, sum: v}
 	}
 	return v
 }
@@ -489,7 +613,7 @@ func (g *digester) topicChip(t *site.Topic) uint64 {
 // topicCard adds to the chip what the topic index shows.
 func (g *digester) topicCard(t *site.Topic) uint64 {
 	d := g.new()
-	d.u64(g.tChip[t])
+	d.u64(g.tChip[t.Rank()])
 	d.str(t.Path)
 	d.strs(t.Aliases)
 	d.str(t.Summary)
@@ -505,11 +629,11 @@ func (g *digester) topicSide(t *site.Topic) uint64 {
 	d := g.new()
 	d.int(len(t.Briefings))
 	for _, b := range t.Briefings {
-		d.u64(g.bInfo[b].card)
+		d.u64(g.bInfo[b.Rank()].card)
 	}
 	d.int(len(t.Entities))
 	for _, w := range t.Entities {
-		d.u64(g.eChip[w.Entity])
+		d.u64(g.eChip[w.Entity.Rank()])
 		d.int(w.Count)
 	}
 	return d.sum()
@@ -527,7 +651,7 @@ func (g *digester) entityChip(e *site.Entity) uint64 {
 // entityCard adds to the chip what the entity index and graphs show.
 func (g *digester) entityCard(e *site.Entity) uint64 {
 	d := g.new()
-	d.u64(g.eChip[e])
+	d.u64(g.eChip[e.Rank()])
 	d.str(e.Path)
 	d.strs(e.Aliases)
 	d.str(e.Summary)
@@ -542,19 +666,19 @@ func (g *digester) entityRelations(e *site.Entity) uint64 {
 	d := g.new()
 	d.int(len(e.Related))
 	for _, r := range e.Related {
-		d.u64(g.eChip[r.Entity])
+		d.u64(g.eChip[r.Entity.Rank()])
 		d.int(r.Count)
 	}
 	d.int(len(e.Topics))
 	for _, t := range e.Topics {
-		d.u64(g.tChip[t.Topic])
+		d.u64(g.tChip[t.Topic.Rank()])
 		d.int(t.Count)
 	}
 	return d.sum()
 }
 
 func (g *digester) briefingPage(d *digest, b *site.Briefing) {
-	info := g.bInfo[b]
+	info := g.bInfo[b.Rank()]
 	d.u64(info.card)
 	if info.entry != nil {
 		d.u64(info.entry.sum)
@@ -562,26 +686,26 @@ func (g *digester) briefingPage(d *digest, b *site.Briefing) {
 	for _, sec := range b.Sections {
 		d.int(len(sec.Topics))
 		for _, t := range sec.Topics {
-			d.u64(g.tChip[t])
+			d.u64(g.tChip[t.Rank()])
 		}
 		d.int(len(sec.Entities))
 		for _, e := range sec.Entities {
-			d.u64(g.eChip[e])
+			d.u64(g.eChip[e.Rank()])
 		}
 	}
 	for _, es := range [][]*site.Entity{b.Entities, b.Listed} {
 		d.int(len(es))
 		for _, e := range es {
-			d.u64(g.eChip[e])
+			d.u64(g.eChip[e.Rank()])
 		}
 	}
 	d.int(len(b.Tagged))
 	for _, t := range b.Tagged {
-		d.u64(g.tChip[t])
+		d.u64(g.tChip[t.Rank()])
 	}
 	d.int(len(b.Related))
 	for _, r := range b.Related {
-		d.u64(g.bInfo[r.Briefing].card)
+		d.u64(g.bInfo[r.Briefing.Rank()].card)
 		d.u64(math.Float64bits(r.Score))
 		d.strs(r.Shared)
 	}
@@ -590,11 +714,11 @@ func (g *digester) briefingPage(d *digest, b *site.Briefing) {
 func (g *digester) topicPage(d *digest, t *site.Topic, n, size int) {
 	d.int(n)
 	d.int(size)
-	d.u64(g.tCard[t])
+	d.u64(g.tCard[t.Rank()])
 	g.contentOf(d, t.Path)
 	lo := min((n-1)*size, len(t.Sections))
 	for _, sec := range t.Sections[lo:min(lo+size, len(t.Sections))] {
-		info := g.bInfo[sec.Briefing]
+		info := g.bInfo[sec.Briefing.Rank()]
 		d.u64(info.card)
 		d.int(sec.Index)
 		if e := info.entry; e != nil && sec.Index < len(e.secs) {
@@ -602,21 +726,21 @@ func (g *digester) topicPage(d *digest, t *site.Topic, n, size int) {
 		}
 		d.int(len(sec.Topics))
 		for _, t := range sec.Topics {
-			d.u64(g.tChip[t])
+			d.u64(g.tChip[t.Rank()])
 		}
 	}
-	d.u64(g.tSide[t])
+	d.u64(g.tSide[t.Rank()])
 }
 
 func (g *digester) entityPage(d *digest, e *site.Entity, n, size int) {
 	d.int(n)
 	d.int(size)
-	d.u64(g.eCard[e])
+	d.u64(g.eCard[e.Rank()])
 	g.contentOf(d, e.Path)
-	index := g.eIndex[e]
+	index := int32(e.Rank())
 	lo := min((n-1)*size, len(e.Appearances))
 	for _, a := range e.Appearances[lo:min(lo+size, len(e.Appearances))] {
-		info := g.bInfo[a.Briefing]
+		info := g.bInfo[a.Briefing.Rank()]
 		d.u64(info.card)
 		d.int(a.Count)
 		d.bool(a.Listed)
@@ -624,20 +748,20 @@ func (g *digester) entityPage(d *digest, e *site.Entity, n, size int) {
 		// digested it once, by the entity's place in the site.
 		d.int(len(a.Sentence))
 		if c := info.entry; c != nil && a.Sentence != "" {
-			if v, ok := c.sentence[index]; ok {
+			if v, ok := c.sentenceSum(index); ok {
 				d.u64(v)
 				continue
 			}
 		}
 		d.str(a.Sentence)
 	}
-	d.u64(g.eRel[e])
+	d.u64(g.eRel[e.Rank()])
 	if n == 1 {
 		// The first page draws the entity's neighbourhood: the entities
 		// it appears with most and how they appear with each other.
 		for _, r := range e.Related[:min(egoNodes, len(e.Related))] {
-			d.u64(g.eCard[r.Entity])
-			d.u64(g.eRel[r.Entity])
+			d.u64(g.eCard[r.Entity.Rank()])
+			d.u64(g.eRel[r.Entity.Rank()])
 		}
 	}
 }

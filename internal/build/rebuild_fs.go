@@ -2,7 +2,10 @@ package build
 
 import (
 	"context"
+	"errors"
 	"io/fs"
+	"path"
+	"slices"
 	"strings"
 
 	"github.com/dossier-dev/dossier/internal/diag"
@@ -105,11 +108,39 @@ func (u *unitFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if !u.shown(name) {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
 	}
+	if u.kinds[name] {
+		return u.unitEntries(name)
+	}
 	entries, err := fs.ReadDir(u.base, name)
 	if err != nil || !u.folder(name) {
 		return entries, err
 	}
 	return u.filter(name, entries), nil
+}
+
+// unitEntries lists the units of the kind folder dir that exist, as
+// fs.ReadDir would list them, without listing the whole folder (which
+// holds every briefing of the site).
+func (u *unitFS) unitEntries(dir string) ([]fs.DirEntry, error) {
+	if _, err := fs.Stat(u.base, dir); err != nil {
+		return nil, err
+	}
+	var out []fs.DirEntry
+	for p := range u.units {
+		if path.Dir(p) != dir {
+			continue
+		}
+		info, err := fs.Lstat(u.base, p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs.FileInfoToDirEntry(info))
+	}
+	slices.SortFunc(out, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return out, nil
 }
 
 func (u *unitFS) filter(dir string, entries []fs.DirEntry) []fs.DirEntry {

@@ -273,6 +273,30 @@ func TestRebuildEqualsFullBuild(t *testing.T) {
 			editFile(t, dir, later, "Nothing was said", "Sergei Shoigu said nothing")
 			return []string{later}
 		}},
+		{"name a new topic by attribute in a briefing's heading (a stub topic)", func() []string {
+			editFile(t, dir, visit, `## Gifts in Vladivostok {topics="Military Cooperation"}`, `## Gifts in Vladivostok {topics="Military Cooperation, Drone Transfers"}`)
+			return []string{visit}
+		}},
+		{"edit the text beside it", func() []string {
+			editFile(t, dir, visit, "Drones were handed over", "Five drones were handed over")
+			return []string{visit}
+		}},
+		{"drop the attribute's new topic again", func() []string {
+			editFile(t, dir, visit, `{topics="Military Cooperation, Drone Transfers"}`, `{topics="Military Cooperation"}`)
+			return []string{visit}
+		}},
+		{"break a wikilink in a briefing's text", func() []string {
+			editFile(t, dir, later, "about [[Vladivostok]]", "about [[Vladivostock]]")
+			return []string{later}
+		}},
+		{"fix the wikilink", func() []string {
+			editFile(t, dir, later, "about [[Vladivostock]]", "about [[Vladivostok]]")
+			return []string{later}
+		}},
+		{"edit a bundle briefing's text and a heading's topic", func() []string {
+			editFile(t, dir, later, "## Arms Deal Talks", "## Sanctions Talks")
+			return []string{later}
+		}},
 		{"add a briefing", func() []string {
 			p := "content/briefings/2024-03-01-veto.md"
 			writeFile(t, dir, p, "---\ntitle: The Veto\ndate: 2024-03-01\ntopics: [Sanctions]\n---\nRussia vetoed. Putin agreed with Kim.\n\n## Sanctions Panel\n\nThe panel ends; ask [[Vladimir Putin]].\n")
@@ -402,7 +426,7 @@ func TestRebuildEqualsFullBuild(t *testing.T) {
 			return []string{"content/topics"}
 		}},
 	}
-	built := 0
+	built, refreshed := 0, 0
 	for i, st := range steps {
 		changed := st.do()
 		upd, err := sess.Rebuild(ctx, Changes{Paths: changed})
@@ -416,10 +440,16 @@ func TestRebuildEqualsFullBuild(t *testing.T) {
 		}
 		built++
 		sameSite(t, st.name, upd.Files, want)
-		t.Logf("step %d, %s: %d of %d pages rendered, %d files changed, %d removed", i+1, st.name, len(upd.Rendered), upd.Pages, len(upd.Changed), len(upd.Removed))
+		t.Logf("step %d, %s: %d of %d pages rendered, %d files changed, %d removed, refreshed %v", i+1, st.name, len(upd.Rendered), upd.Pages, len(upd.Changed), len(upd.Removed), upd.Refreshed)
+		if upd.Refreshed {
+			refreshed++
+		}
 	}
 	if built < 20 {
 		t.Errorf("only %d steps built; the issue asks for at least 20", built)
+	}
+	if refreshed < 4 {
+		t.Errorf("only %d steps refreshed the last site in place; the body edits should", refreshed)
 	}
 }
 

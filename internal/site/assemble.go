@@ -29,9 +29,19 @@ func (s *Site) Assemble() { s.AssembleWith(nil) }
 // the next version can reuse it where its inputs are the same: `dossier
 // serve` keeps one across rebuilds. The zero Memo remembers nothing yet.
 type Memo struct {
+	// own is each briefing's own part of Assemble, for a briefing that has
+	// not changed since (see Changed), while the entities and topics are
+	// the same ones in the same order (ranks and name numbers hold).
+	own      map[*Briefing]*own
+	changed  map[*Briefing]bool
+	entities []*Entity
+	topics   []*Topic
+
 	related struct {
-		sum  uint64
-		list [][]memoRelated // by briefing index
+		sum       uint64
+		list      [][]memoRelated // by briefing index
+		briefings []*Briefing     // whose Related were last set from list
+		kept      bool            // the last Assemble left every Related as it was
 	}
 	// weights are the entities' Related and Topics and the topics'
 	// Entities, by rank, for the pair keys they were counted from.
@@ -41,6 +51,11 @@ type Memo struct {
 		entityTopics   [][]memoWeight // by entity rank: topic ranks
 		topicEntities  [][]memoWeight // by topic rank: entity ranks
 		entities, tops int
+		// The entities and topics that hold these weights now, and
+		// whether the last Assemble found them so.
+		heldEntities []*Entity
+		heldTopics   []*Topic
+		kept         bool
 	}
 }
 
@@ -54,29 +69,88 @@ type memoRelated struct {
 	shared []string
 }
 
-// AssembleWith is Assemble reusing and updating m (nil: no memo).
+// RelatedKept reports whether the last AssembleWith left the Related of
+// every briefing as the one before it had made them: the same briefings,
+// related to the same briefings with the same scores and shared names.
+func (m *Memo) RelatedKept() bool { return m.related.kept }
+
+// WeightsKept reports whether the last AssembleWith left the weights of
+// every entity and topic (Entity.Related and Topics, Topic.Entities) as
+// the one before it had made them.
+func (m *Memo) WeightsKept() bool { return m.weights.kept }
+
+// Changed tells m that the content of briefings changed since the last
+// Assemble saw them (see Site.Refresh): their own part is made again.
+// Briefings m has not seen (those of a site made anew) always are.
+func (m *Memo) Changed(bs ...*Briefing) {
+	if m.changed == nil {
+		m.changed = map[*Briefing]bool{}
+	}
+	for _, b := range bs {
+		m.changed[b] = true
+	}
+}
+
+// own is what Assemble computes for one briefing alone.
+type own struct {
+	apps []*Appearance // one for each of b.Entities
+	// pairs are the pairs of its entities, entityTopics each mention of
+	// an entity in a section with a topic: rank<<32 | rank.
+	pairs, entityTopics []uint64
+	// names are its entities' ranks, then its topics' ranks after the
+	// entities' (relate's name numbers).
+	names []int32
+	// keys is a digest of pairs and entityTopics, names one of names.
+	keys, nameSum uint64
+}
+
+// AssembleWith is Assemble reusing and updating m (nil: no memo). The
+// sites m sees must be assembled only through it.
 func (s *Site) AssembleWith(m *Memo) {
+	// The weights (entities' Related and Topics, topics' Entities) are
+	// reset only when they are counted again: a memo may find that the
+	// entities and topics hold the right ones already.
 	for i, e := range s.Entities {
 		e.rank = i
-		e.Appearances, e.Mentions, e.Related, e.Topics = nil, 0, nil, nil
+		e.Appearances, e.Mentions = nil, 0
 	}
 	for i, t := range s.Topics {
 		t.rank = i
-		t.Sections, t.Briefings, t.Entities = nil, nil, nil
+		t.Sections, t.Briefings = nil, nil
+	}
+	for i, b := range s.Briefings {
+		b.rank = i
 	}
 
-	apps := make([][]*Appearance, len(s.Briefings))
-	parallel(len(s.Briefings), func(i int) { apps[i] = s.Briefings[i].assemble() })
+	owns := make([]*own, len(s.Briefings))
+	ownOf := func(i int) { owns[i] = s.Briefings[i].own(len(s.Entities)) }
+	if m == nil {
+		parallel(len(s.Briefings), ownOf)
+	} else {
+		// A briefing's own part depends on nothing but the briefing and
+		// the ranks of the entities and topics.
+		if !slices.Equal(m.entities, s.Entities) || !slices.Equal(m.topics, s.Topics) {
+			m.own = nil
+		}
+		var redo []int
+		for i, b := range s.Briefings {
+			if o, ok := m.own[b]; ok && !m.changed[b] {
+				owns[i] = o
+			} else {
+				redo = append(redo, i)
+			}
+		}
+		parallel(len(redo), func(i int) { ownOf(redo[i]) })
+		m.own, m.changed = make(map[*Briefing]*own, len(s.Briefings)), nil
+		m.entities, m.topics = slices.Clone(s.Entities), slices.Clone(s.Topics)
+		for i, b := range s.Briefings {
+			m.own[b] = owns[i]
+		}
+	}
 
-	var pairs, entityTopics []uint64 // rank<<32 | rank
-	for i, b := range s.Briefings {  // newest first, so every list below is too
+	for i, b := range s.Briefings { // newest first, so every list below is too
 		for _, m := range b.Mentions {
 			m.Entity.Mentions += m.Count
-			for _, j := range m.Sections {
-				for _, t := range b.Sections[j].Topics {
-					entityTopics = append(entityTopics, key(m.Entity.rank, t.rank))
-				}
-			}
 		}
 		for _, sec := range b.Sections {
 			for _, t := range sec.Topics {
@@ -84,21 +158,27 @@ func (s *Site) AssembleWith(m *Memo) {
 			}
 		}
 		for j, e := range b.Entities {
-			e.Appearances = append(e.Appearances, apps[i][j])
-		}
-		for j, x := range b.Entities {
-			for _, y := range b.Entities[j+1:] {
-				pairs = append(pairs, key(min(x.rank, y.rank), max(x.rank, y.rank)))
-			}
+			e.Appearances = append(e.Appearances, owns[i].apps[j])
 		}
 		for _, t := range b.Tagged {
 			t.Briefings = append(t.Briefings, b)
 		}
 	}
 
-	if m != nil && m.weightsFrom(s, pairs, entityTopics) {
-		s.relate(m)
+	if m != nil && m.weightsFrom(s, owns) {
+		s.relate(m, owns)
 		return
+	}
+	for _, e := range s.Entities {
+		e.Related, e.Topics = nil, nil
+	}
+	for _, t := range s.Topics {
+		t.Entities = nil
+	}
+	var pairs, entityTopics []uint64
+	for _, o := range owns {
+		pairs = append(pairs, o.pairs...)
+		entityTopics = append(entityTopics, o.entityTopics...)
 	}
 	runs(pairs, func(x, y, n int) {
 		a, b := s.Entities[x], s.Entities[y]
@@ -123,30 +203,79 @@ func (s *Site) AssembleWith(m *Memo) {
 	if m != nil {
 		m.keepWeights(s)
 	}
-	s.relate(m)
+	s.relate(m, owns)
+}
+
+// own computes what concerns b alone (see assemble) and the keys the
+// lists of many briefings are counted from; ne is the number of entities.
+func (b *Briefing) own(ne int) *own {
+	o := &own{apps: b.assemble()}
+	for _, m := range b.Mentions {
+		for _, j := range m.Sections {
+			for _, t := range b.Sections[j].Topics {
+				o.entityTopics = append(o.entityTopics, key(m.Entity.rank, t.rank))
+			}
+		}
+	}
+	for j, x := range b.Entities {
+		for _, y := range b.Entities[j+1:] {
+			o.pairs = append(o.pairs, key(min(x.rank, y.rank), max(x.rank, y.rank)))
+		}
+	}
+	o.names = make([]int32, 0, len(b.Entities)+len(b.Topics))
+	for _, e := range b.Entities {
+		o.names = append(o.names, int32(e.rank))
+	}
+	for _, t := range b.Topics {
+		o.names = append(o.names, int32(ne+t.rank))
+	}
+	var h maphash.Hash
+	h.SetSeed(relateSeed)
+	for _, keys := range [][]uint64{o.pairs, o.entityTopics} {
+		writeU64(&h, uint64(len(keys)))
+		for _, k := range keys {
+			writeU64(&h, k)
+		}
+	}
+	o.keys = h.Sum64()
+	h.Reset()
+	writeU64(&h, uint64(len(o.names)))
+	for _, k := range o.names {
+		writeU64(&h, uint64(k))
+	}
+	o.nameSum = h.Sum64()
+	return o
+}
+
+func writeU64(h *maphash.Hash, v uint64) {
+	var buf [8]byte
+	binary.LittleEndian.PutUint64(buf[:], v)
+	h.Write(buf[:])
 }
 
 // weightsFrom gives s's entities and topics the weights remembered for the
-// same pair keys, and reports whether it could. It records the keys' digest
-// for keepWeights.
-func (m *Memo) weightsFrom(s *Site, pairs, entityTopics []uint64) bool {
+// same pair keys (those of owns, in order), and reports whether it could.
+// It records the keys' digest for keepWeights.
+func (m *Memo) weightsFrom(s *Site, owns []*own) bool {
 	var h maphash.Hash
 	h.SetSeed(relateSeed)
-	var buf [8]byte
-	for _, keys := range [][]uint64{pairs, entityTopics} {
-		binary.LittleEndian.PutUint64(buf[:], uint64(len(keys)))
-		h.Write(buf[:])
-		for _, k := range keys {
-			binary.LittleEndian.PutUint64(buf[:], k)
-			h.Write(buf[:])
-		}
+	writeU64(&h, uint64(len(owns)))
+	for _, o := range owns {
+		writeU64(&h, o.keys)
 	}
 	sum := h.Sum64()
 	w := &m.weights
+	w.kept = false
 	if w.sum != sum || w.entities != len(s.Entities) || w.tops != len(s.Topics) {
 		w.sum, w.related, w.entityTopics, w.topicEntities = sum, nil, nil, nil
+		w.heldEntities, w.heldTopics = nil, nil
 		return false
 	}
+	if slices.Equal(w.heldEntities, s.Entities) && slices.Equal(w.heldTopics, s.Topics) {
+		w.kept = true
+		return true
+	}
+	w.heldEntities, w.heldTopics = slices.Clone(s.Entities), slices.Clone(s.Topics)
 	for i, e := range s.Entities {
 		e.Related = make([]EntityWeight, len(w.related[i]))
 		for j, r := range w.related[i] {
@@ -171,6 +300,7 @@ func (m *Memo) weightsFrom(s *Site, pairs, entityTopics []uint64) bool {
 func (m *Memo) keepWeights(s *Site) {
 	w := &m.weights
 	w.entities, w.tops = len(s.Entities), len(s.Topics)
+	w.heldEntities, w.heldTopics = slices.Clone(s.Entities), slices.Clone(s.Topics)
 	w.related = make([][]memoWeight, len(s.Entities))
 	w.entityTopics = make([][]memoWeight, len(s.Entities))
 	for i, e := range s.Entities {
@@ -301,33 +431,34 @@ func parallelWith(n int, worker func() func(i int)) {
 // With a memo, a site whose briefings carry the same names in the same
 // order as last time (the usual edit: a sentence, not a name) gets the
 // same answer without the work.
-func (s *Site) relate(m *Memo) {
+func (s *Site) relate(m *Memo, owns []*own) {
 	n := len(s.Briefings)
 	// Names are numbered: entities by rank, then topics.
 	ne := len(s.Entities)
 	keys := make([][]int32, n) // briefing → its names: entities, then topics
-	for i, b := range s.Briefings {
-		ks := make([]int32, 0, len(b.Entities)+len(b.Topics))
-		for _, e := range b.Entities {
-			ks = append(ks, int32(e.rank))
-		}
-		for _, t := range b.Topics {
-			ks = append(ks, int32(ne+t.rank))
-		}
-		keys[i] = ks
+	for i, o := range owns {
+		keys[i] = o.names
 	}
 	if m != nil {
-		sum := relateSum(s, keys)
+		sum := relateSum(s, owns)
+		m.related.kept = false
 		if m.related.sum == sum && len(m.related.list) == n {
+			if slices.Equal(m.related.briefings, s.Briefings) {
+				// The same briefings hold the same Related still.
+				m.related.kept = true
+				return
+			}
 			for i, b := range s.Briefings {
 				b.Related = b.Related[:0]
 				for _, r := range m.related.list[i] {
 					b.Related = append(b.Related, &Related{Briefing: s.Briefings[r.o], Score: r.score, Shared: r.shared})
 				}
 			}
+			m.related.briefings = slices.Clone(s.Briefings)
 			return
 		}
 		m.related.sum, m.related.list = sum, make([][]memoRelated, n)
+		m.related.briefings = slices.Clone(s.Briefings)
 	}
 
 	postings := make([][]int32, ne+len(s.Topics)) // name → briefings, ascending
@@ -413,17 +544,12 @@ func (s *Site) relate(m *Memo) {
 
 // relateSum is a digest of everything relate reads: each briefing's names
 // in order (as numbers) and the names themselves.
-func relateSum(s *Site, keys [][]int32) uint64 {
+func relateSum(s *Site, owns []*own) uint64 {
 	var h maphash.Hash
 	h.SetSeed(relateSeed)
-	var buf [4]byte
-	for _, ks := range keys {
-		binary.LittleEndian.PutUint32(buf[:], uint32(len(ks)))
-		h.Write(buf[:])
-		for _, k := range ks {
-			binary.LittleEndian.PutUint32(buf[:], uint32(k))
-			h.Write(buf[:])
-		}
+	writeU64(&h, uint64(len(owns)))
+	for _, o := range owns {
+		writeU64(&h, o.nameSum)
 	}
 	for _, e := range s.Entities {
 		h.WriteString(e.Name)

@@ -3,6 +3,7 @@ package site
 import (
 	"cmp"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode"
@@ -50,11 +51,7 @@ func New(cfg config.Config, files []*source.File) (*Site, diag.List) {
 			}
 			s.Pages = append(s.Pages, &Page{Path: f.Path, Slug: f.Slug, Title: m.Title, Summary: m.Summary, Params: f.Params})
 		case source.KindBriefing:
-			m := f.Briefing
-			s.Briefings = append(s.Briefings, &Briefing{Path: f.Path, Slug: f.Slug, Title: m.Title, Date: m.Date,
-				Summary: m.Summary, Classification: cmp.Or(m.Classification, cfg.Classification), Location: m.Location,
-				Authors: m.Authors, Sources: m.Sources, Params: f.Params, Assets: f.Assets,
-				TopicNames: m.Topics, EntityNames: m.Entities})
+			s.Briefings = append(s.Briefings, newBriefing(cfg, f))
 		}
 	}
 	byPath := make(map[string]*source.File, len(files))
@@ -118,6 +115,59 @@ func New(cfg config.Config, files []*source.File) (*Site, diag.List) {
 	s.files = byPath
 	s.sort()
 	return s, diags
+}
+
+// newBriefing is the briefing of a decoded briefing file, before anything
+// of its body is known.
+func newBriefing(cfg config.Config, f *source.File) *Briefing {
+	m := f.Briefing
+	return &Briefing{Path: f.Path, Slug: f.Slug, Title: m.Title, Date: m.Date,
+		Summary: m.Summary, Classification: cmp.Or(m.Classification, cfg.Classification), Location: m.Location,
+		Authors: m.Authors, Sources: m.Sources, Params: f.Params, Assets: f.Assets,
+		TopicNames: m.Topics, EntityNames: m.Entities}
+}
+
+// Refresh prepares s, a site made by New and converted, for new versions
+// of some of its briefing files whose front matter says exactly what the
+// old versions said, so that only their bodies need converting again: the
+// result is the site New would make from the new files, before
+// conversion for those briefings and as converted for every other
+// document. It reports false, changing nothing, when a file is not such a
+// version of a briefing of s; the caller then makes the site anew. The
+// briefings it refreshed must be converted again and given to the next
+// Assemble's memo as changed (Memo.Changed).
+func (s *Site) Refresh(files []*source.File) ([]*Briefing, bool) {
+	byPath := make(map[string]*Briefing, len(files))
+	for _, f := range files {
+		byPath[f.Path] = nil
+	}
+	for _, b := range s.Briefings {
+		if _, ok := byPath[b.Path]; ok {
+			byPath[b.Path] = b
+		}
+	}
+	fresh := make([]*Briefing, len(files))
+	for i, f := range files {
+		old, b := s.files[f.Path], byPath[f.Path]
+		if b == nil || old == nil || f.Kind != source.KindBriefing || old.Kind != source.KindBriefing {
+			return nil, false
+		}
+		fresh[i] = newBriefing(s.Config, f)
+		if !reflect.DeepEqual(fresh[i], newBriefing(s.Config, old)) {
+			return nil, false
+		}
+	}
+	out := make([]*Briefing, len(files))
+	for i, f := range files {
+		b := byPath[f.Path]
+		// What New sets from the file is the same; what conversion and
+		// Assemble set is made again.
+		b.Summary, b.Location, b.AutoSummary = fresh[i].Summary, fresh[i].Location, false
+		b.Content, b.Mentions = Content{}, nil
+		s.files[f.Path] = f
+		out[i] = b
+	}
+	return out, true
 }
 
 // TopicByName finds a topic by title, alias or slug, case-insensitively,

@@ -94,10 +94,20 @@ type Briefing struct {
 	Mentions []*Mention
 
 	// Filled in by Assemble.
+	rank     int       // index in Site.Briefings
 	Topics   []*Topic  // tagged topics and the topics of its sections, by title
 	Entities []*Entity // mentioned or listed entities, most mentioned first
 	Related  []*Related
 }
+
+// Rank is the briefing's index in Site.Briefings, as of the last Assemble.
+func (b *Briefing) Rank() int { return b.rank }
+
+// Rank is the entity's index in Site.Entities, as of the last Assemble.
+func (e *Entity) Rank() int { return e.rank }
+
+// Rank is the topic's index in Site.Topics, as of the last Assemble.
+func (t *Topic) Rank() int { return t.rank }
 
 // Mention is how one entity is mentioned in one briefing.
 type Mention struct {
