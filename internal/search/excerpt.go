@@ -45,6 +45,19 @@ const (
 // order of the text). lead says whether the excerpt starts with the start
 // of the text.
 func appendExcerpt(dst, text []byte, anchors []anchor, limit int, lead bool) []byte {
+	var s excerptScratch
+	return s.appendExcerpt(dst, text, anchors, limit, lead)
+}
+
+// excerptScratch holds what appendExcerpt needs while it works, for a
+// worker to reuse from one document to the next.
+type excerptScratch struct {
+	spans [][2]int
+	text  []byte
+}
+
+// appendExcerpt is appendExcerpt with buffers kept in s.
+func (sc *excerptScratch) appendExcerpt(dst, text []byte, anchors []anchor, limit int, lead bool) []byte {
 	if len(text) <= limit {
 		return appendJSONString(dst, text)
 	}
@@ -53,7 +66,7 @@ func appendExcerpt(dst, text []byte, anchors []anchor, limit int, lead bool) []b
 		reserve = limit / 4
 	}
 	// Passages, links first, each within what is left of the budget.
-	var spans [][2]int
+	spans := sc.spans[:0]
 	used := 0
 	for _, links := range []bool{true, false} {
 		for _, a := range anchors {
@@ -77,8 +90,7 @@ func appendExcerpt(dst, text []byte, anchors []anchor, limit int, lead bool) []b
 		h, _ := truncate(text, rest)
 		head = len(h)
 	}
-	var b []byte
-	b = append(b, text[:head]...)
+	b := append(sc.text[:0], text[:head]...)
 	end := head
 	for _, s := range spans {
 		if s[1] <= end {
@@ -99,6 +111,7 @@ func appendExcerpt(dst, text []byte, anchors []anchor, limit int, lead bool) []b
 	if end < len(text) {
 		b = append(b, " …"...)
 	}
+	sc.spans, sc.text = spans, b
 	return appendJSONString(dst, b)
 }
 

@@ -85,10 +85,17 @@ func (w *textWriter) add(s string) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if '!' <= c && c <= '~' {
-			// A run of printable ASCII goes in at once.
+			// A run of printable ASCII goes in at once, with the single
+			// spaces between its words: they stay as they are.
 			j := i + 1
-			for j < len(s) && '!' <= s[j] && s[j] <= '~' {
-				j++
+			for j < len(s) {
+				if c := s[j]; '!' <= c && c <= '~' {
+					j++
+				} else if c == ' ' && j+1 < len(s) && '!' <= s[j+1] && s[j+1] <= '~' {
+					j += 2
+				} else {
+					break
+				}
 			}
 			if w.space {
 				w.b = append(w.b, ' ')

@@ -134,15 +134,18 @@ func indexable(term []byte) bool {
 	return unicode.IsDigit(r)
 }
 
-// ASCII classes of the tokenizer.
+// Byte classes of the tokenizer, as bits, so that a run of bytes can OR
+// them together and tell at its end whether it has a letter or an
+// upper-case one.
 const (
-	sep   = iota // ends a token
-	lower        // a lower-case letter or a digit: the term has it as it is
-	upper        // an upper-case letter: the term has it lower-cased
-	amp          // '&': part of a token, but not a letter
+	sep   = 0      // an ASCII byte that ends a token
+	lower = 1 << 0 // a lower-case letter or a digit: the term has it as it is
+	upper = 1 << 1 // an upper-case letter: the term has it lower-cased
+	amp   = 1 << 2 // '&': part of a token, but not a letter
+	high  = 1 << 3 // a byte of a non-ASCII rune: decoded on its own
 )
 
-var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+var byteClass = func() (t [256]uint8) {
 	for c := range t {
 		switch {
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
@@ -151,6 +154,8 @@ var asciiClass = func() (t [utf8.RuneSelf]uint8) {
 			t[c] = upper
 		case c == '&':
 			t[c] = amp
+		case c >= utf8.RuneSelf:
+			t[c] = high
 		}
 	}
 	return t
@@ -164,38 +169,42 @@ func eachToken(text string, buf []byte, fn func(term []byte, start, end int)) []
 	start := -1
 	letters := false // the token has a letter or digit, not only '&' and marks
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			switch asciiClass[c] {
-			case sep:
-				if start >= 0 {
-					if letters && len(b) > 0 {
-						fn(b, start, i)
-					}
-					b, start, letters = b[:0], -1, false
+		switch byteClass[text[i]] {
+		case sep:
+			if start >= 0 {
+				if letters && len(b) > 0 {
+					fn(b, start, i)
 				}
-				i++
-				continue
+				b, start, letters = b[:0], -1, false
 			}
+			i++
+			continue
+		case lower, upper, amp:
 			if start < 0 {
 				start = i
 			}
 			// The run of ASCII token bytes goes in at once, then is
-			// lower-cased in place.
-			j := i + 1
-			for j < len(text) && text[j] < utf8.RuneSelf && asciiClass[text[j]] != sep {
+			// lower-cased in place if it needs to be.
+			j, classes := i, uint8(0)
+			for j < len(text) {
+				cl := byteClass[text[j]]
+				if cl-1 >= high-1 { // sep or high
+					break
+				}
+				classes |= cl
 				j++
 			}
 			n := len(b)
 			b = append(b, text[i:j]...)
-			for k := n; k < len(b); k++ {
-				switch asciiClass[b[k]] {
-				case upper:
-					b[k] += 'a' - 'A'
-					letters = true
-				case lower:
-					letters = true
+			if classes&upper != 0 {
+				for k := n; k < len(b); k++ {
+					if byteClass[b[k]] == upper {
+						b[k] += 'a' - 'A'
+					}
 				}
+			}
+			if classes&(lower|upper) != 0 {
+				letters = true
 			}
 			i = j
 			continue

@@ -9,24 +9,25 @@ import (
 
 // worker indexes documents one at a time, with buffers it reuses.
 type worker struct {
-	ix     *Indexer
-	local  termCache // terms it has met, with the table's strings
-	tf     []uint32  // by term: count in the body
-	fl     []uint8   // by term: flags
-	seen   []uint32  // the terms of the document
-	length uint32
-	html   []byte
-	text   []byte
-	tok    []byte
-	links  [][2]int // link texts in text
-	marks  []anchor // first mentions worth a passage in the record
+	ix      *Indexer
+	local   termCache // terms it has met
+	tf      []uint32  // by term: count in the body
+	fl      []uint8   // by term: flags
+	seen    []uint32  // the terms of the document
+	length  uint32
+	html    []byte
+	text    []byte
+	tok     []byte
+	links   [][2]int // link texts in text
+	marks   []anchor // first mentions worth a passage in the record
+	excerpt excerptScratch
 }
 
 // inBody marks, in worker.fl, a term met in the body already.
 const inBody = 4
 
 func (ix *Indexer) newWorker() *worker {
-	return &worker{ix: ix}
+	return &worker{ix: ix, tok: make([]byte, 0, 64)} // room for keyOf to read 16 bytes
 }
 
 // notIndexed is the id, in a worker's own table, of a term that is not
@@ -36,13 +37,13 @@ const notIndexed = ^uint32(0)
 // id returns the id of a term, adding it to the table when it is new, or
 // notIndexed.
 func (w *worker) id(term []byte) uint32 {
-	h := hashBytes(term)
-	if id, ok := w.local.get(term, h); ok {
+	k := keyOf(term)
+	if id, ok := w.local.get(term, k); ok {
 		return id
 	}
 	if !indexable(term) {
 		if len(term) <= 2*maxTermRunes {
-			w.local.put(string(term), h, notIndexed) // stop words, mostly
+			w.local.put(string(term), k, notIndexed) // stop words, mostly
 		}
 		return notIndexed
 	}
@@ -62,7 +63,7 @@ func (w *worker) id(term []byte) uint32 {
 	}
 	s := tt.strs[id]
 	w.ix.mu.Unlock()
-	w.local.put(s, h, id)
+	w.local.put(s, k, id)
 	if int(id) >= len(w.tf) {
 		n := max(2*len(w.tf), int(id)+1, 1024)
 		w.tf = slices.Grow(w.tf, n-len(w.tf))[:n]
@@ -195,6 +196,6 @@ func (w *worker) record(d *Doc, text []byte) []byte {
 	b = append(b, ',')
 	b = appendJSONString(b, d.Summary)
 	b = append(b, ',')
-	b = appendExcerpt(b, text, w.marks, w.ix.opts.TextBytes, d.Summary == "")
+	b = w.excerpt.appendExcerpt(b, text, w.marks, w.ix.opts.TextBytes, d.Summary == "")
 	return append(b, ']')
 }

@@ -41,9 +41,18 @@ var yamlPosInMsg = regexp.MustCompile(`\[(\d+):(\d+)\]`)
 // message when the error carries no token.
 var yamlPosPrefix = regexp.MustCompile(`^\[\d+:\d+\]\s*`)
 
-// decodeYAML parses src with goccy/go-yaml. Front matter must be a mapping;
-// its top-level keys give the positions.
-func decodeYAML(path string, src []byte, lineOffset int) (vals map[string]any, pos map[string]Pos, diags diag.List) {
+// decodeYAML decodes YAML front matter: the common shapes directly (see
+// decodeYAMLFast), anything else with goccy/go-yaml.
+func decodeYAML(path string, src []byte, lineOffset int) (map[string]any, map[string]Pos, diag.List) {
+	if vals, pos, ok := decodeYAMLFast(src, lineOffset); ok {
+		return vals, pos, nil
+	}
+	return decodeYAMLFull(path, src, lineOffset)
+}
+
+// decodeYAMLFull parses src with goccy/go-yaml. Front matter must be a
+// mapping; its top-level keys give the positions.
+func decodeYAMLFull(path string, src []byte, lineOffset int) (vals map[string]any, pos map[string]Pos, diags diag.List) {
 	// A panic inside the decoder must not take the whole build down with
 	// it: report the file instead, which is what the user can act on.
 	defer func() {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/dossier-dev/dossier/internal/diag"
 )
@@ -92,7 +93,9 @@ func yamlFlowTooDeep(src []byte) int {
 // apart by the column of its keys: a "- " item starts a new one at the
 // column after it, and a line at a smaller column ends the deeper ones.
 func yamlTooManyKeys(src []byte) int {
-	counts := map[int]int{} // key column → keys so far in the open mapping there
+	// The open mappings: key column and keys so far. Few are open at a
+	// time, so a slice serves better than a map.
+	var open [][2]int
 	for off := 0; off < len(src); {
 		end := bytes.IndexByte(src[off:], '\n')
 		if end < 0 {
@@ -114,12 +117,13 @@ func yamlTooManyKeys(src []byte) int {
 			}
 		}
 		if isKeyLine(line[col:]) {
-			for c := range counts {
-				if c > col || (newItem && c == col) {
-					delete(counts, c)
-				}
+			open = slices.DeleteFunc(open, func(m [2]int) bool { return m[0] > col || (newItem && m[0] == col) })
+			i := slices.IndexFunc(open, func(m [2]int) bool { return m[0] == col })
+			if i < 0 {
+				i = len(open)
+				open = append(open, [2]int{col, 0})
 			}
-			if counts[col]++; counts[col] > maxMapKeys {
+			if open[i][1]++; open[i][1] > maxMapKeys {
 				return off + col
 			}
 		}

@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/dossier-dev/dossier/internal/blob"
 	"github.com/dossier-dev/dossier/internal/diag"
-	"golang.org/x/sync/errgroup"
 )
 
 // Options changes what Load returns.
@@ -56,28 +58,49 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) ([]*File, diag.List) {
 	}
 	files := make([]*File, len(cands))
 	lists := make([]diag.List, len(cands))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, c := range cands {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
+	// A few workers take the files in turn: one goroutine a file would
+	// grow a new stack for every file's decoding.
+	var (
+		next    atomic.Int64
+		stopped atomic.Pointer[error]
+		wg      sync.WaitGroup
+	)
+	for range min(runtime.GOMAXPROCS(0), len(cands)) {
+		wg.Go(func() {
+			var buf []byte // reused: with Compact no File keeps the bytes read
+			for {
+				if err := ctx.Err(); err != nil {
+					stopped.CompareAndSwap(nil, &err)
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(cands) {
+					return
+				}
+				c := cands[i]
+				var data []byte
+				var err error
+				if opts.Compact {
+					buf, err = readFile(fsys, c.path, buf)
+					data = buf
+				} else {
+					data, err = fs.ReadFile(fsys, c.path)
+				}
+				if err != nil {
+					lists[i] = diag.List{diag.Errorf(c.path, 1, 1, "cannot read file: %s", reason(err))}
+					continue
+				}
+				files[i], lists[i] = decodeFile(c, data)
+				if f := files[i]; f != nil && opts.Compact {
+					f.Packed = blob.Pack(f.Body)
+					f.Front, f.Body = nil, nil
+				}
 			}
-			data, err := fs.ReadFile(fsys, c.path)
-			if err != nil {
-				lists[i] = diag.List{diag.Errorf(c.path, 1, 1, "cannot read file: %s", reason(err))}
-				return nil
-			}
-			files[i], lists[i] = decodeFile(c, data)
-			if f := files[i]; f != nil && opts.Compact {
-				f.Packed = blob.Pack(f.Body)
-				f.Front, f.Body = nil, nil
-			}
-			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, cancelled(err)
+	wg.Wait()
+	if err := stopped.Load(); err != nil {
+		return nil, cancelled(*err)
 	}
 	var out []*File
 	for i, f := range files {
@@ -89,6 +112,34 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) ([]*File, diag.List) {
 	}
 	slices.SortFunc(out, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
 	return out, diags.Sort()
+}
+
+// readFile reads the file name of fsys into buf, grown as needed, and
+// returns the bytes, as fs.ReadFile would return them.
+func readFile(fsys fs.FS, name string, buf []byte) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return buf[:0], err
+	}
+	defer f.Close()
+	size := 0
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		size = int(info.Size())
+	}
+	buf = slices.Grow(buf[:0], size+1) // +1: the read that sees the end
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 4096)
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf[:0], err
+		}
+	}
 }
 
 // isDraft reports whether the file's front matter set draft: true.
@@ -311,7 +362,7 @@ func decodeFile(c candidate, data []byte) (*File, diag.List) {
 		BodyLine: parts.bodyLine,
 		FieldPos: pos,
 	}
-	fl := &fields{path: c.path, vals: vals, pos: pos, known: map[string]bool{}, diags: &diags, noFront: parts.format == formatNone}
+	fl := &fields{path: c.path, vals: vals, pos: pos, known: make([]string, 0, 16), diags: &diags, noFront: parts.format == formatNone}
 	switch c.kind {
 	case KindBriefing:
 		file.Briefing = &BriefingMeta{

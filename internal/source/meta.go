@@ -23,7 +23,7 @@ type fields struct {
 	path    string
 	vals    map[string]any
 	pos     map[string]Pos
-	known   map[string]bool
+	known   []string // the keys asked about: a few, so not a map
 	diags   *diag.List
 	noFront bool // the file has no front matter at all
 }
@@ -43,7 +43,9 @@ func (f *fields) errorf(key, format string, args ...any) {
 // get returns the value of key, treating an empty (null) value as absent:
 // "summary:" with nothing after it means no summary.
 func (f *fields) get(key string) (any, bool) {
-	f.known[key] = true
+	if !slices.Contains(f.known, key) {
+		f.known = append(f.known, key)
+	}
 	v, ok := f.vals[key]
 	return v, ok && v != nil
 }
@@ -334,10 +336,10 @@ func (f *fields) entityType(key string) string {
 func (f *fields) params() map[string]any {
 	out := map[string]any{}
 	for _, k := range sortedKeys(f.vals) {
-		if f.known[k] {
+		if slices.Contains(f.known, k) {
 			continue
 		}
-		for known := range f.known {
+		for _, known := range f.known {
 			if strings.EqualFold(k, known) {
 				p := f.at(k)
 				f.diags.Warnf(f.path, p.Line, p.Col, "field %q is not %q (field names are lower case): kept as a custom field", k, known)

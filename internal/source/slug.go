@@ -2,7 +2,6 @@ package source
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,14 +44,27 @@ func Slugify(s string) string {
 // allow in one file name.
 const maxSlugBytes = 200
 
-// datePrefix is the YYYY-MM-DD- that file names often start with to keep
-// briefings in date order in a file listing; it is not part of the slug.
-var datePrefix = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}-`)
-
 // slugFromName derives a slug from a file name without ".md" (or a bundle
-// folder name).
+// folder name). The YYYY-MM-DD- that file names often start with, to keep
+// briefings in date order in a file listing, is not part of the slug.
 func slugFromName(name string) string {
-	return Slugify(datePrefix.ReplaceAllString(name, ""))
+	if len(name) > 10 && name[10] == '-' && isDate(name[:10]) {
+		name = name[11:]
+	}
+	return Slugify(name)
+}
+
+// isDate reports whether s is written YYYY-MM-DD (digits only).
+func isDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for i := range len(s) {
+		if i != 4 && i != 7 && !('0' <= s[i] && s[i] <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkSlug validates a slug written in front matter and normalises it. It

@@ -61,6 +61,9 @@ func normalise(data []byte) []byte {
 // firstInvalidUTF8 returns the offset of the first byte of data that is not
 // part of valid UTF-8, or -1 when data is valid.
 func firstInvalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size == 1 {
