@@ -85,11 +85,17 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			// The Markdown is unpacked only now (see source.Options.Compact)
-			// and, in a full build, let go of as soon as it is converted.
+			// In a full build the Markdown is read only now (see
+			// source.Options.Compact) and let go of once converted.
 			f := s.File(t.doc.Path)
 			doc := t.doc
-			doc.Source = f.Markdown()
+			src, err := f.Markdown()
+			if err != nil {
+				results[i] = diag.List{diag.Errorf(f.Path, 1, 1, "%v", err)}
+				tasks[i] = task{}
+				return nil
+			}
+			doc.Source = src
 			r := conv.Convert(doc)
 			t.done(r, sp.Put(htmlParts(r)...))
 			results[i] = r.Diags
@@ -97,7 +103,8 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 			if sp != nil {
 				// A full build reads neither the Markdown again nor a
 				// field's position (check and Load's callers may).
-				f.Front, f.Body, f.Packed, f.FieldPos = nil, nil, blob.Blob{}, nil
+				f.Forget()
+				f.FieldPos = nil
 			}
 			return nil
 		})

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/dossier-dev/dossier/internal/blob"
 	"github.com/dossier-dev/dossier/internal/diag"
 )
 
@@ -22,9 +21,11 @@ type Options struct {
 	// Drafts keeps briefings and pages that set draft: true; without it
 	// they are left out (their errors are still reported).
 	Drafts bool
-	// Compact keeps each file's Markdown compressed (File.Packed) instead
-	// of as Body, and drops Front: a full build holds every file from
-	// reading to conversion, a gigabyte at 100,000 briefings.
+	// Compact keeps neither Body nor Front: File.Markdown reads the body
+	// from the file again when it is converted (checking that the file did
+	// not change), or, where that cannot be done, it is kept compressed
+	// (File.Packed). A full build holds every file from reading to
+	// conversion: their Markdown is a gigabyte at 100,000 briefings.
 	Compact bool
 }
 
@@ -92,8 +93,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) ([]*File, diag.List) {
 				}
 				files[i], lists[i] = decodeFile(c, data)
 				if f := files[i]; f != nil && opts.Compact {
-					f.Packed = blob.Pack(f.Body)
-					f.Front, f.Body = nil, nil
+					f.forget(fsys, data)
 				}
 			}
 		})

@@ -5,6 +5,11 @@
 package source
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io/fs"
 	"time"
 
 	"github.com/dossier-dev/dossier/internal/blob"
@@ -55,8 +60,13 @@ type File struct {
 	// Body is the Markdown after the front matter (BOM and CRLF normalised).
 	Body []byte
 	// Packed holds Body compressed instead, when Options.Compact is set
-	// (Body and Front are then nil). Markdown returns either.
+	// and the file cannot simply be read again (Body and Front are then
+	// nil). Markdown returns either.
 	Packed blob.Blob
+	// again, when Options.Compact is set, says how Markdown reads the body
+	// from the file again instead of keeping it (Body, Front and Packed are
+	// then empty).
+	again *rereading
 	// BodyLine is the 1-based line of the file on which Body starts, so that
 	// an offset in Body maps back to a line in the file.
 	BodyLine int
@@ -120,10 +130,55 @@ type PageMeta struct {
 	Draft   bool
 }
 
-// Markdown returns the file's Markdown body, from Body or from Packed.
-func (f *File) Markdown() []byte {
-	if f.Body != nil || f.Packed.Len() == 0 {
-		return f.Body
+// Markdown returns the file's Markdown body: Body, Packed unpacked, or,
+// after a Compact load, the body read from the file again. A file read
+// again must hold exactly the bytes Load decoded; one that changed since
+// gives an error, since its front matter is no longer what the site was
+// made from.
+func (f *File) Markdown() ([]byte, error) {
+	if r := f.again; r != nil {
+		data, err := fs.ReadFile(r.fsys, f.Path)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read file again: %s", reason(err))
+		}
+		if len(data) != r.size || maphash.Bytes(rereadSeed, data) != r.sum {
+			return nil, errors.New("the file changed while the site was being built; build again")
+		}
+		return normalise(data)[r.off:], nil
 	}
-	return f.Packed.Bytes()
+	if f.Body != nil || f.Packed.Len() == 0 {
+		return f.Body, nil
+	}
+	return f.Packed.Bytes(), nil
+}
+
+// Forget drops the file's text: Front, Body, and the packed body or the
+// means to read it again. Markdown then returns nothing.
+func (f *File) Forget() {
+	f.Front, f.Body, f.Packed, f.again = nil, nil, blob.Blob{}, nil
+}
+
+// rereading is what Markdown needs to read a file's body again: where,
+// the size and digest of the bytes Load decoded, and where in them (once
+// normalised) the body starts.
+type rereading struct {
+	fsys fs.FS
+	size int
+	sum  uint64
+	off  int
+}
+
+var rereadSeed = maphash.MakeSeed()
+
+// forget drops f's Markdown after a Compact load, which read data: the
+// body is read again when needed, or, if the body is not the end of the
+// file's bytes as decoded (which reading again relies on), kept packed.
+func (f *File) forget(fsys fs.FS, data []byte) {
+	norm := normalise(data)
+	if len(f.Body) <= len(norm) && bytes.Equal(norm[len(norm)-len(f.Body):], f.Body) {
+		f.again = &rereading{fsys: fsys, size: len(data), sum: maphash.Bytes(rereadSeed, data), off: len(norm) - len(f.Body)}
+	} else {
+		f.Packed = blob.Pack(f.Body)
+	}
+	f.Front, f.Body = nil, nil
 }
