@@ -317,7 +317,7 @@ func (g *digester) keepers(was *digestState, patch []*site.Briefing, last map[st
 	}
 	for i, e := range s.Entities {
 		ok := !relChanged[i]
-		for _, r := range e.Related[:min(egoNodes, len(e.Related))] {
+		for _, r := range e.TopRelated(egoNodes) {
 			ok = ok && !relChanged[r.Entity.Rank()]
 		}
 		k.entities[i] = ok
@@ -664,11 +664,12 @@ func (g *digester) entityCard(e *site.Entity) uint64 {
 // entityRelations digests the entities and topics an entity appears with.
 func (g *digester) entityRelations(e *site.Entity) uint64 {
 	d := g.new()
-	d.int(len(e.Related))
-	for _, r := range e.Related {
+	d.int(e.RelatedCount())
+	e.EachRelated(func(r site.EntityWeight) bool {
 		d.u64(g.eChip[r.Entity.Rank()])
 		d.int(r.Count)
-	}
+		return true
+	})
 	d.int(len(e.Topics))
 	for _, t := range e.Topics {
 		d.u64(g.tChip[t.Topic.Rank()])
@@ -759,7 +760,7 @@ func (g *digester) entityPage(d *digest, e *site.Entity, n, size int) {
 	if n == 1 {
 		// The first page draws the entity's neighbourhood: the entities
 		// it appears with most and how they appear with each other.
-		for _, r := range e.Related[:min(egoNodes, len(e.Related))] {
+		for _, r := range e.TopRelated(egoNodes) {
 			d.u64(g.eCard[r.Entity.Rank()])
 			d.u64(g.eRel[r.Entity.Rank()])
 		}

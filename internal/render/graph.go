@@ -73,15 +73,15 @@ func (pb *planner) entityGraph() *Page {
 
 // egoGraph draws an entity with the entities it appears with most.
 func egoGraph(p *Page, e *site.Entity) *GraphView {
-	if len(e.Related) == 0 {
+	if e.RelatedCount() == 0 {
 		return nil
 	}
 	nodes := []*site.Entity{e}
-	for _, r := range e.Related[:min(egoLimit, len(e.Related))] {
+	for _, r := range e.TopRelated(egoLimit) {
 		nodes = append(nodes, r.Entity)
 	}
 	v := drawGraph(p, nodes, 0, e.Name+" and the entities that appear in the same briefings")
-	v.Total = len(e.Related)
+	v.Total = e.RelatedCount()
 	return v
 }
 
@@ -99,10 +99,10 @@ func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphVi
 			Title: fmt.Sprintf("%s (%s): %s in %s", e.Name, typeName(e.Type), countNoun(e.Mentions, "mention", "mentions"),
 				countNoun(len(e.Appearances), "briefing", "briefings"))})
 		n := GraphNode{Entity: e}
-		for _, r := range e.Related { // most shared first
+		e.EachRelated(func(r site.EntityWeight) bool { // most shared first
 			j := index.find(r.Entity)
 			if j < 0 {
-				continue
+				return true
 			}
 			if i < j {
 				g.Edges = append(g.Edges, graph.Edge{A: i, B: j, Weight: r.Count})
@@ -110,7 +110,8 @@ func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphVi
 			if len(n.Links) < graphLinks {
 				n.Links = append(n.Links, r)
 			}
-		}
+			return true
+		})
 		v.Nodes = append(v.Nodes, n)
 	}
 	g.Edges = strongest(g.Edges, len(nodes), center)

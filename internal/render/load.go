@@ -120,8 +120,8 @@ func Load(layers []Layer) (*Renderer, error) {
 			return nil, err
 		}
 		t := template.Must(common.Clone())
-		reuse := new(map[string]bool)
-		t.Funcs(template.FuncMap{"partial": partialFunc(t, reuse)})
+		ps := &partials{set: t}
+		t.Funcs(template.FuncMap{"partial": ps.generic})
 		if _, err := t.New(name).Parse(text); err != nil {
 			diags.Add(r.diagnose(err))
 			continue
@@ -133,12 +133,13 @@ func Load(layers []Layer) (*Renderer, error) {
 		// Which templates partial may reuse: all of them when every file
 		// comes from the default theme, else those a site left as they are.
 		if r.embedded["base.html"] && r.embedded["partials.html"] && r.embedded[name] {
-			*reuse = reusable(t, nil)
+			ps.reuse = reusable(t, nil)
 		} else if def, err := defaultSet(defaultTemplates(), name); err == nil {
-			*reuse = reusable(t, def)
+			ps.reuse = reusable(t, def)
 		} else {
-			*reuse = map[string]bool{}
+			ps.reuse = map[string]bool{}
 		}
+		ps.specialize()
 		r.pages[strings.TrimSuffix(name, ".html")] = t
 	}
 	if diags.HasErrors() {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -70,14 +72,13 @@ const (
 	memoEntryBytes = 256
 )
 
-// memoKey identifies a rendered partial: the template set (a page kind),
-// the template, the page's link prefix and the arguments.
+// memoKey identifies a rendered partial: the call (which names the
+// template set, the template and the keys of the values), the page's link
+// prefix and the values.
 type memoKey struct {
-	set  *template.Template
-	name string
+	call *partialCall
 	root string
 	mode uint8 // memoOffline, memoSite
-	keys [memoArgs]string
 	vals [memoArgs]memoVal
 }
 
@@ -158,7 +159,7 @@ func addresses[T any](list []*T) string {
 }
 
 func (m *memo) shard(k *memoKey) int {
-	h := uintptr(k.vals[0].p)>>4 + uintptr(k.vals[0].n) + uintptr(len(k.vals[0].s)) + uintptr(len(k.name)) + uintptr(len(k.root))
+	h := uintptr(k.vals[0].p)>>4 + uintptr(k.vals[0].n) + uintptr(len(k.vals[0].s)) + uintptr(unsafe.Pointer(k.call))>>4 + uintptr(len(k.root))
 	return int(h % memoShards)
 }
 
@@ -170,9 +171,9 @@ func (m *memo) load(k *memoKey) (template.HTML, bool) {
 	return h, ok
 }
 
-// store keeps h for k, unless the memo is full; kv are the call's
-// arguments.
-func (m *memo) store(k *memoKey, h template.HTML, kv []any) {
+// store keeps h for k, unless the memo is full; vals are the call's
+// values.
+func (m *memo) store(k *memoKey, h template.HTML, vals []any) {
 	if m.size.Add(int64(len(h)+memoEntryBytes)) > memoMaxBytes {
 		return
 	}
@@ -183,7 +184,7 @@ func (m *memo) store(k *memoKey, h template.HTML, kv []any) {
 			// those addresses while the entry exists (documents live as
 			// long as the build anyway).
 			k.vals[i].s = strings.Clone(v.s)
-			m.pins.Store(k.vals[i].s, kv[2*i+1])
+			m.pins.Store(k.vals[i].s, vals[i])
 		}
 	}
 	sh := &m.shards[m.shard(k)]
@@ -195,75 +196,261 @@ func (m *memo) store(k *memoKey, h template.HTML, kv []any) {
 	sh.Unlock()
 }
 
-// partialFunc returns the partial function for a page kind's template set.
-// reuse holds the names of the templates whose output may be reused (see
-// reusable); it is filled in after the set is parsed.
-func partialFunc(set *template.Template, reuse *map[string]bool) func(name string, ctx any, kv ...any) (template.HTML, error) {
-	return func(name string, ctx any, kv ...any) (template.HTML, error) {
-		if len(kv)%2 != 0 {
-			return "", fmt.Errorf("partial %q: odd number of key/value arguments", name)
-		}
-		var m *memo
-		key := memoKey{set: set, name: name}
-		ctxKey := "Page"
-		switch c := ctx.(type) {
-		case *Page:
-			if c != nil && c.Site != nil {
-				m, key.root = c.Site.memo, c.root
-				if c.offline {
-					key.mode = memoOffline
-				}
-			}
-		case *SiteInfo:
-			ctxKey = "Site"
-			if c != nil {
-				m, key.mode = c.memo, memoSite
-			}
-		}
-		if m != nil && len(kv) <= 2*memoArgs {
-			for i := 0; i < len(kv); i += 2 {
-				k, ok := kv[i].(string)
-				v, vok := memoValOf(kv[i+1])
-				if !ok || !vok {
-					m = nil
-					break
-				}
-				key.keys[i/2], key.vals[i/2] = k, v
-			}
-			if m != nil {
-				// Only reusable templates are stored, so a hit needs
-				// no other check.
-				if h, ok := m.load(&key); ok {
-					return h, nil
-				}
-				if !(*reuse)[name] {
-					m = nil
-				}
-			}
-		} else {
-			m = nil
-		}
-		data := make(map[string]any, len(kv)/2+1)
-		data[ctxKey] = ctx
-		for i := 0; i < len(kv); i += 2 {
-			k, ok := kv[i].(string)
-			if !ok {
-				return "", fmt.Errorf("partial %q: key %v is not a string", name, kv[i])
-			}
-			data[k] = kv[i+1]
-		}
-		buf := partialBufs.Get().(*bytes.Buffer)
-		defer partialBufs.Put(buf)
-		buf.Reset()
-		if err := set.ExecuteTemplate(buf, name, data); err != nil {
-			return "", err
-		}
-		h := template.HTML(buf.String())
-		if m != nil {
-			m.store(&key, h, kv)
-		}
-		return h, nil
+// partialCall is a call of partial: the template set it runs in, the
+// template's name and the keys of its values. A call written with a
+// constant name and constant keys has one of its own (see specialize); the
+// other calls share one for each name and keys (see partials.generic).
+// Its address identifies the name and the keys in memo keys.
+type partialCall struct {
+	set  *template.Template
+	name string
+	keys []string
+	// memo is set when the call's result may be reused: the template is
+	// reusable and the call has at most memoArgs values.
+	memo bool
+}
+
+// partials binds partial to one template set: the generic function, the
+// calls it has seen, and which templates may be reused.
+type partials struct {
+	set *template.Template
+	// reuse holds the names of the templates whose output may be reused
+	// (see reusable); Load fills it in once the set is parsed.
+	reuse map[string]bool
+
+	mu    sync.RWMutex
+	calls map[partialSig]*partialCall // the calls without a site of their own
+}
+
+// partialSig is the name and keys of a call of the generic partial with up
+// to memoArgs values.
+type partialSig struct {
+	name string
+	n    int
+	keys [memoArgs]string
+}
+
+// generic is the partial function of the set: partial name ctx key value …
+// Calls written with a constant name and keys do not reach it once the set
+// is specialized; it serves the others.
+func (ps *partials) generic(name string, ctx any, kv ...any) (template.HTML, error) {
+	if len(kv)%2 != 0 {
+		return "", fmt.Errorf("partial %q: odd number of key/value arguments", name)
 	}
+	n := len(kv) / 2
+	var vals [memoArgs]any
+	if n > memoArgs {
+		// Too many values to reuse the result: render it as it is.
+		keys := make([]string, n)
+		all := make([]any, n)
+		for i := range n {
+			k, ok := kv[2*i].(string)
+			if !ok {
+				return "", fmt.Errorf("partial %q: key %v is not a string", name, kv[2*i])
+			}
+			keys[i], all[i] = k, kv[2*i+1]
+		}
+		c := &partialCall{set: ps.set, name: name, keys: keys}
+		return c.render(ctx, all)
+	}
+	sig := partialSig{name: name, n: n}
+	for i := range n {
+		k, ok := kv[2*i].(string)
+		if !ok {
+			return "", fmt.Errorf("partial %q: key %v is not a string", name, kv[2*i])
+		}
+		sig.keys[i], vals[i] = k, kv[2*i+1]
+	}
+	ps.mu.RLock()
+	c := ps.calls[sig]
+	ps.mu.RUnlock()
+	if c == nil {
+		c = &partialCall{set: ps.set, name: name, keys: slices.Clone(sig.keys[:n]), memo: ps.reuse[name]}
+		ps.mu.Lock()
+		if had := ps.calls[sig]; had != nil {
+			c = had
+		} else {
+			if ps.calls == nil {
+				ps.calls = map[partialSig]*partialCall{}
+			}
+			ps.calls[sig] = c
+		}
+		ps.mu.Unlock()
+	}
+	return c.render(ctx, vals[:n])
+}
+
+// render runs the call with the context ctx (the page or the site) and the
+// values of its keys, or reuses the result of an earlier run with the same
+// values at the same page depth.
+func (c *partialCall) render(ctx any, vals []any) (template.HTML, error) {
+	var m *memo
+	key := memoKey{call: c}
+	ctxKey := "Page"
+	switch x := ctx.(type) {
+	case *Page:
+		if x != nil && x.Site != nil {
+			m, key.root = x.Site.memo, x.root
+			if x.offline {
+				key.mode = memoOffline
+			}
+		}
+	case *SiteInfo:
+		ctxKey = "Site"
+		if x != nil {
+			m, key.mode = x.memo, memoSite
+		}
+	}
+	if !c.memo {
+		m = nil
+	}
+	if m != nil {
+		for i, v := range vals {
+			mv, ok := memoValOf(v)
+			if !ok {
+				m = nil
+				break
+			}
+			key.vals[i] = mv
+		}
+		if m != nil {
+			if h, ok := m.load(&key); ok {
+				return h, nil
+			}
+		}
+	}
+	data := make(map[string]any, len(vals)+1)
+	data[ctxKey] = ctx
+	for i, v := range vals {
+		data[c.keys[i]] = v
+	}
+	buf := partialBufs.Get().(*bytes.Buffer)
+	defer partialBufs.Put(buf)
+	buf.Reset()
+	if err := c.set.ExecuteTemplate(buf, c.name, data); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	if m != nil {
+		m.store(&key, h, vals)
+	}
+	return h, nil
+}
+
+// specialize gives each call of partial in the templates of ps.set that
+// names its template and its keys with constants a function of its own,
+// which takes only the context and the values:
+//
+//	{{partial "entity-chip" $ "E" .Entity "Count" .Count}}
+//
+// runs as {{_partial_3 $ .Entity .Count}}, with _partial_3 bound to
+// "entity-chip", "E" and "Count". Such a call does not go through a
+// variadic function (which text/template calls by building a slice through
+// reflection), does not evaluate its constant arguments at every call, and
+// finds its reused results by the address of its partialCall. Only calls
+// of templates the set defines are changed, with at most memoArgs values,
+// and only as the first command of their pipeline; the others keep
+// calling the generic partial.
+//
+// It must run after reusable has seen the templates as written, and before
+// they are first executed (html/template escapes them then).
+func (ps *partials) specialize() {
+	fns := template.FuncMap{}
+	var tree *parse.Tree // the tree being walked
+	var walk func(n parse.Node)
+	walkPipe := func(p *parse.PipeNode) {
+		if p == nil {
+			return
+		}
+		for i, cmd := range p.Cmds {
+			if i == 0 {
+				ps.rewrite(cmd, tree, fns)
+			}
+			walk(cmd)
+		}
+	}
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Nodes {
+				walk(c)
+			}
+		case *parse.ActionNode:
+			walkPipe(n.Pipe)
+		case *parse.IfNode:
+			walkPipe(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walkPipe(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walkPipe(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			walkPipe(n.Pipe)
+		case *parse.PipeNode:
+			walkPipe(n)
+		case *parse.CommandNode:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.ChainNode:
+			walk(n.Node)
+		}
+	}
+	for _, t := range ps.set.Templates() {
+		if t.Tree != nil {
+			tree = t.Tree
+			walk(tree.Root)
+		}
+	}
+	if len(fns) > 0 {
+		ps.set.Funcs(fns)
+	}
+}
+
+// rewrite turns cmd, a command of tree, into a call of a function of its
+// own if it is a call of partial that specialize can change, and adds the
+// function to fns.
+func (ps *partials) rewrite(cmd *parse.CommandNode, tree *parse.Tree, fns template.FuncMap) {
+	if len(cmd.Args) < 3 || len(cmd.Args)%2 == 0 || len(cmd.Args) > 3+2*memoArgs {
+		return
+	}
+	id, ok := cmd.Args[0].(*parse.IdentifierNode)
+	if !ok || id.Ident != "partial" {
+		return
+	}
+	name, ok := cmd.Args[1].(*parse.StringNode)
+	if !ok || ps.set.Lookup(name.Text) == nil {
+		return
+	}
+	c := &partialCall{set: ps.set, name: name.Text, memo: ps.reuse[name.Text]}
+	args := []parse.Node{nil, cmd.Args[2]}
+	for i := 3; i < len(cmd.Args); i += 2 {
+		k, ok := cmd.Args[i].(*parse.StringNode)
+		if !ok {
+			return
+		}
+		c.keys = append(c.keys, k.Text)
+		args = append(args, cmd.Args[i+1])
+	}
+	ident := "_partial_" + strconv.Itoa(len(fns)+1)
+	switch len(c.keys) {
+	case 0:
+		fns[ident] = func(ctx any) (template.HTML, error) { return c.render(ctx, nil) }
+	case 1:
+		fns[ident] = func(ctx, v any) (template.HTML, error) { return c.render(ctx, []any{v}) }
+	case 2:
+		fns[ident] = func(ctx, v, w any) (template.HTML, error) { return c.render(ctx, []any{v, w}) }
+	}
+	args[0] = parse.NewIdentifier(ident).SetTree(tree).SetPos(id.Pos)
+	cmd.Args = args
 }
 
 // partialBufs hold the output of partials while they render.

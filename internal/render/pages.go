@@ -185,6 +185,7 @@ func (pb *planner) briefing(b *site.Briefing) *Page {
 		Sections:  pb.sections(p, b.Sections, own),
 		Footnotes: fixup(b.Footnotes, own),
 		Groups:    site.EntitiesByType(b.Entities),
+		TOC:       toc(b.Headings),
 	}
 	return p
 }
@@ -228,7 +229,7 @@ func (pb *planner) entity(e *site.Entity, n, size int) *Page {
 	p.Description = e.Summary
 	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: PathOf(e), OwnPage: true}
 	p.Entity = &EntityView{E: e, Body: pb.sections(p, e.Content.Sections, own),
-		Appearances: page(e.Appearances, n, size), Related: e.Related[:min(relatedMax, len(e.Related))]}
+		Appearances: page(e.Appearances, n, size), Related: e.TopRelated(relatedMax)}
 	p.Pager = pb.pager(p, PathOf(e), n, size, len(e.Appearances))
 	if n == 1 {
 		p.Graph = egoGraph(p, e)

@@ -111,6 +111,35 @@ type BriefingView struct {
 	Sections  []SectionView // Sections[0] is the preamble; each later one is a ## section
 	Footnotes template.HTML
 	Groups    []site.EntityGroup // the entities it mentions or lists, by type
+	// TOC is B.Headings as a table of contents, for templates that would
+	// otherwise nest the headings themselves.
+	TOC []TOCEntry
+}
+
+// TOCEntry is an entry of a briefing's table of contents: a ## heading and
+// the deeper headings that follow it. Headings before the first ## heading
+// make an entry of their own, whose Heading is nil.
+type TOCEntry struct {
+	Heading *site.Heading
+	Sub     []*site.Heading
+}
+
+// toc groups headings (in document order) into the entries of a table of
+// contents.
+func toc(hs []site.Heading) []TOCEntry {
+	var out []TOCEntry
+	for i := range hs {
+		h := &hs[i]
+		switch {
+		case h.Level == 2:
+			out = append(out, TOCEntry{Heading: h})
+			continue
+		case len(out) == 0:
+			out = append(out, TOCEntry{})
+		}
+		out[len(out)-1].Sub = append(out[len(out)-1].Sub, h)
+	}
+	return out
 }
 
 // TopicView is a topic page's content.
@@ -228,10 +257,24 @@ func relURL(root, path string, offline bool) string {
 }
 
 // rootFor returns the relative prefix that leads from a page folder to the
-// site root: "" for the root itself, "../../" for "briefings/x/".
+// site root: "" for the root itself, "../../" for "briefings/x/". Pages at
+// the same depth share the string, which keeps memo keys quick to compare
+// (see memo.go).
 func rootFor(path string) string {
-	return strings.Repeat("../", strings.Count(path, "/"))
+	d := strings.Count(path, "/")
+	if d < len(roots) {
+		return roots[d]
+	}
+	return strings.Repeat("../", d)
 }
+
+// roots are the prefixes of rootFor for the usual depths.
+var roots = func() (r [8]string) {
+	for d := range r {
+		r[d] = strings.Repeat("../", d)
+	}
+	return r
+}()
 
 // siteInfo is what every page, and the book, knows about the site.
 func siteInfo(s *site.Site, opts Options) *SiteInfo {

@@ -1,9 +1,13 @@
 package render
 
 import (
+	"html/template"
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
+
+	"github.com/dossier-dev/dossier/internal/site"
 )
 
 func TestRelURL(t *testing.T) {
@@ -31,14 +35,19 @@ func TestRelURL(t *testing.T) {
 
 func TestRootFor(t *testing.T) {
 	for path, want := range map[string]string{
-		"":                 "",
-		"briefings/":       "../",
-		"briefings/x/":     "../../",
-		"topics/t/page/2/": "../../../../",
+		"":                   "",
+		"briefings/":         "../",
+		"briefings/x/":       "../../",
+		"topics/t/page/2/":   "../../../../",
+		"a/b/c/d/e/f/g/h/i/": "../../../../../../../../../",
 	} {
 		if got := rootFor(path); got != want {
 			t.Errorf("rootFor(%q) = %q, want %q", path, got, want)
 		}
+	}
+	// Pages at the same usual depth share the prefix's bytes.
+	if a, b := rootFor("briefings/x/"), rootFor("topics/y/"); unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Error("two pages at depth 2 do not share their prefix")
 	}
 }
 
@@ -100,6 +109,54 @@ func TestPagerWindow(t *testing.T) {
 		}
 		if tc.n == 2 && pg.Prev != "../../" {
 			t.Errorf("page 2's previous page is the topic page itself, got %q", pg.Prev)
+		}
+	}
+}
+
+// TestTOC: the table of contents of the default theme, built from the
+// entries of toc, is the same as the one its earlier briefing.html nested
+// from the headings themselves.
+func TestTOC(t *testing.T) {
+	const nested = `<ol>
+          {{- $li := false}}{{$sub := false}}
+          {{- range .Headings}}
+          {{- if eq .Level 2}}
+          {{- if $sub}}</ol>{{$sub = false}}{{end}}{{if $li}}</li>{{end}}
+          <li><a href="#{{.ID}}">{{.Text}}</a>{{$li = true}}
+          {{- else}}
+          {{- if not $li}}<li>{{$li = true}}{{end}}{{if not $sub}}<ol>{{$sub = true}}{{end}}
+            <li><a href="#{{.ID}}">{{.Text}}</a></li>
+          {{- end}}
+          {{- end}}
+          {{- if $sub}}</ol>{{end}}{{if $li}}</li>{{end}}
+        </ol>`
+	const grouped = `<ol>
+          {{- range .TOC}}
+          {{- with .Heading}}
+          <li><a href="#{{.ID}}">{{.Text}}</a>
+          {{- else}}<li>{{end}}
+          {{- with .Sub}}<ol>
+          {{- range .}}
+            <li><a href="#{{.ID}}">{{.Text}}</a></li>
+          {{- end}}</ol>{{end}}</li>
+          {{- end}}
+        </ol>`
+	old := template.Must(template.New("").Parse(nested))
+	cur := template.Must(template.New("").Parse(grouped))
+	for _, levels := range []string{"", "2", "22", "23", "233", "2323", "32", "332", "3", "242", "2342", "1", "12", "2332333"} {
+		var hs []site.Heading
+		for i, l := range levels {
+			hs = append(hs, site.Heading{Level: int(l - '0'), ID: "h" + strconv.Itoa(i), Text: "H<" + strconv.Itoa(i)})
+		}
+		var want, got strings.Builder
+		if err := old.Execute(&want, map[string]any{"Headings": hs}); err != nil {
+			t.Fatal(err)
+		}
+		if err := cur.Execute(&got, map[string]any{"TOC": toc(hs)}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("levels %s:\ngot  %s\nwant %s", levels, got.String(), want.String())
 		}
 	}
 }

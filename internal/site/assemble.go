@@ -47,7 +47,7 @@ type Memo struct {
 	// Entities, by rank, for the pair keys they were counted from.
 	weights struct {
 		sum            uint64
-		related        [][]memoWeight // by entity rank
+		related        [][]uint64     // by entity rank, as Entity.related
 		entityTopics   [][]memoWeight // by entity rank: topic ranks
 		topicEntities  [][]memoWeight // by topic rank: entity ranks
 		entities, tops int
@@ -111,7 +111,7 @@ func (s *Site) AssembleWith(m *Memo) {
 	// reset only when they are counted again: a memo may find that the
 	// entities and topics hold the right ones already.
 	for i, e := range s.Entities {
-		e.rank = i
+		e.rank, e.site = i, s
 		e.Appearances, e.Mentions = nil, 0
 	}
 	for i, t := range s.Topics {
@@ -170,7 +170,7 @@ func (s *Site) AssembleWith(m *Memo) {
 		return
 	}
 	for _, e := range s.Entities {
-		e.Related, e.Topics = nil, nil
+		e.related, e.Topics = nil, nil
 	}
 	for _, t := range s.Topics {
 		t.Entities = nil
@@ -182,8 +182,8 @@ func (s *Site) AssembleWith(m *Memo) {
 	}
 	runs(pairs, func(x, y, n int) {
 		a, b := s.Entities[x], s.Entities[y]
-		a.Related = append(a.Related, EntityWeight{b, n})
-		b.Related = append(b.Related, EntityWeight{a, n})
+		a.related = append(a.related, uint64(y)<<32|uint64(n))
+		b.related = append(b.related, uint64(x)<<32|uint64(n))
 	})
 	runs(entityTopics, func(x, y, n int) {
 		e, t := s.Entities[x], s.Topics[y]
@@ -192,7 +192,10 @@ func (s *Site) AssembleWith(m *Memo) {
 	})
 	parallel(len(s.Entities), func(i int) {
 		e := s.Entities[i]
-		sortEntityWeights(e.Related)
+		slices.SortFunc(e.related, func(x, y uint64) int {
+			// Site.Entities is in the order of name, then slug.
+			return cmp.Or(cmp.Compare(y&0xffffffff, x&0xffffffff), cmp.Compare(x>>32, y>>32))
+		})
 		slices.SortFunc(e.Topics, func(x, y TopicWeight) int {
 			return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Topic.rank, y.Topic.rank))
 		})
@@ -277,10 +280,7 @@ func (m *Memo) weightsFrom(s *Site, owns []*own) bool {
 	}
 	w.heldEntities, w.heldTopics = slices.Clone(s.Entities), slices.Clone(s.Topics)
 	for i, e := range s.Entities {
-		e.Related = make([]EntityWeight, len(w.related[i]))
-		for j, r := range w.related[i] {
-			e.Related[j] = EntityWeight{s.Entities[r.rank], int(r.count)}
-		}
+		e.related = w.related[i] // never changed in place
 		e.Topics = make([]TopicWeight, len(w.entityTopics[i]))
 		for j, r := range w.entityTopics[i] {
 			e.Topics[j] = TopicWeight{s.Topics[r.rank], int(r.count)}
@@ -301,12 +301,10 @@ func (m *Memo) keepWeights(s *Site) {
 	w := &m.weights
 	w.entities, w.tops = len(s.Entities), len(s.Topics)
 	w.heldEntities, w.heldTopics = slices.Clone(s.Entities), slices.Clone(s.Topics)
-	w.related = make([][]memoWeight, len(s.Entities))
+	w.related = make([][]uint64, len(s.Entities))
 	w.entityTopics = make([][]memoWeight, len(s.Entities))
 	for i, e := range s.Entities {
-		for _, r := range e.Related {
-			w.related[i] = append(w.related[i], memoWeight{int32(r.Entity.rank), int32(r.Count)})
-		}
+		w.related[i] = e.related
 		for _, r := range e.Topics {
 			w.entityTopics[i] = append(w.entityTopics[i], memoWeight{int32(r.Topic.rank), int32(r.Count)})
 		}

@@ -204,7 +204,7 @@ func TestAssembleMemo(t *testing.T) {
 func weightsOf(s *Site) []string {
 	var out []string
 	for _, e := range s.Entities {
-		for _, r := range e.Related {
+		for _, r := range e.Related() {
 			out = append(out, fmt.Sprintf("%s~%s %d", e.Slug, r.Entity.Slug, r.Count))
 		}
 		for _, r := range e.Topics {

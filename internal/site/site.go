@@ -138,11 +138,52 @@ type Entity struct {
 	Content
 
 	// Filled in by Assemble.
-	rank        int            // index in Site.Entities
-	Appearances []*Appearance  // newest first
-	Mentions    int            // total mentions across briefings
-	Related     []EntityWeight // entities it appears with, most shared briefings first
-	Topics      []TopicWeight  // topics of the sections it is mentioned in
+	rank        int           // index in Site.Entities
+	site        *Site         // whose Entities the ranks in related are
+	Appearances []*Appearance // newest first
+	Mentions    int           // total mentions across briefings
+	// related are the entities it appears with, most shared briefings
+	// first, as rank<<32 | count: a large site has millions, which as
+	// EntityWeight values would take twice the memory. See Related.
+	related []uint64
+	Topics  []TopicWeight // topics of the sections it is mentioned in
+}
+
+// Related lists the entities e appears with and in how many briefings,
+// most shared briefings first (then in the order of Site.Entities). It
+// makes the list on each call: code that needs a few uses TopRelated,
+// code that goes through them EachRelated.
+func (e *Entity) Related() []EntityWeight { return e.TopRelated(len(e.related)) }
+
+// TopRelated is the first n entities of Related (fewer if there are not
+// as many).
+func (e *Entity) TopRelated(n int) []EntityWeight {
+	n = min(n, len(e.related))
+	if n == 0 {
+		return nil
+	}
+	out := make([]EntityWeight, n)
+	for i, w := range e.related[:n] {
+		out[i] = e.weight(w)
+	}
+	return out
+}
+
+// RelatedCount is how many entities e appears with.
+func (e *Entity) RelatedCount() int { return len(e.related) }
+
+// EachRelated calls fn with each entity of Related, in order, until fn
+// returns false.
+func (e *Entity) EachRelated(fn func(EntityWeight) bool) {
+	for _, w := range e.related {
+		if !fn(e.weight(w)) {
+			return
+		}
+	}
+}
+
+func (e *Entity) weight(w uint64) EntityWeight {
+	return EntityWeight{e.site.Entities[w>>32], int(w & 0xffffffff)}
 }
 
 // Appearance is one briefing that mentions or lists an entity.

@@ -153,8 +153,8 @@ func TestAssemble(t *testing.T) {
 	}
 	// Kim appears with Putin and Kozlov once each.
 	kim := ent("kim")
-	if len(kim.Related) != 2 || kim.Related[0].Count != 1 {
-		t.Errorf("Kim's co-occurring entities: %+v", kim.Related)
+	if rel := kim.Related(); len(rel) != 2 || rel[0].Count != 1 || kim.RelatedCount() != 2 {
+		t.Errorf("Kim's co-occurring entities: %+v", rel)
 	}
 	if len(kim.Topics) != 1 || kim.Topics[0].Topic.Slug != "mil" {
 		t.Errorf("Kim's topics: %+v", kim.Topics)
