@@ -357,57 +357,15 @@ func (c *partialCall) render(ctx any, vals []any) (template.HTML, error) {
 func (ps *partials) specialize() {
 	fns := template.FuncMap{}
 	var tree *parse.Tree // the tree being walked
-	var walk func(n parse.Node)
-	walkPipe := func(p *parse.PipeNode) {
-		if p == nil {
-			return
-		}
-		for i, cmd := range p.Cmds {
-			if i == 0 {
-				ps.rewrite(cmd, tree, fns)
-			}
-			walk(cmd)
-		}
-	}
-	walk = func(n parse.Node) {
-		switch n := n.(type) {
-		case *parse.ListNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Nodes {
-				walk(c)
-			}
-		case *parse.ActionNode:
-			walkPipe(n.Pipe)
-		case *parse.IfNode:
-			walkPipe(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.RangeNode:
-			walkPipe(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.WithNode:
-			walkPipe(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.TemplateNode:
-			walkPipe(n.Pipe)
-		case *parse.PipeNode:
-			walkPipe(n)
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *parse.ChainNode:
-			walk(n.Node)
+	visit := func(n parse.Node) {
+		if p, ok := n.(*parse.PipeNode); ok && p != nil && len(p.Cmds) > 0 {
+			ps.rewrite(p.Cmds[0], tree, fns)
 		}
 	}
 	for _, t := range ps.set.Templates() {
 		if t.Tree != nil {
 			tree = t.Tree
-			walk(tree.Root)
+			walkTree(tree.Root, visit)
 		}
 	}
 	if len(fns) > 0 {
@@ -511,59 +469,74 @@ func reusable(set *template.Template, def *template.Template) map[string]bool {
 // yields "", which no template has, so that its caller is not reused.
 func calls(n parse.Node) []string {
 	var out []string
-	var walk func(parse.Node)
-	walk = func(n parse.Node) {
+	walkTree(n, func(n parse.Node) {
 		switch n := n.(type) {
-		case *parse.ListNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Nodes {
-				walk(c)
-			}
-		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.IfNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.RangeNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
-		case *parse.WithNode:
-			walk(n.Pipe)
-			walk(n.List)
-			walk(n.ElseList)
 		case *parse.TemplateNode:
 			out = append(out, n.Name)
-			walk(n.Pipe)
-		case *parse.PipeNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Cmds {
-				walk(c)
-			}
 		case *parse.CommandNode:
-			for i, a := range n.Args {
-				if id, ok := a.(*parse.IdentifierNode); ok && id.Ident == "partial" && i == 0 {
-					name := ""
-					if len(n.Args) > 1 {
-						if s, ok := n.Args[1].(*parse.StringNode); ok {
-							name = s.Text
-						}
-					}
-					out = append(out, name)
-				}
-				walk(a)
+			if len(n.Args) == 0 {
+				break
 			}
-		case *parse.ChainNode:
-			walk(n.Node)
+			if id, ok := n.Args[0].(*parse.IdentifierNode); ok && id.Ident == "partial" {
+				name := ""
+				if len(n.Args) > 1 {
+					if s, ok := n.Args[1].(*parse.StringNode); ok {
+						name = s.Text
+					}
+				}
+				out = append(out, name)
+			}
+		}
+	})
+	return out
+}
+
+// walkTree calls visit for n and every node below it that can hold a
+// function call, parents before their children.
+func walkTree(n parse.Node, visit func(parse.Node)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			walkTree(c, visit)
+		}
+		return
+	case *parse.PipeNode:
+		if n == nil {
+			return
 		}
 	}
-	walk(n)
-	return out
+	visit(n)
+	switch n := n.(type) {
+	case *parse.ActionNode:
+		walkTree(n.Pipe, visit)
+	case *parse.IfNode:
+		walkTree(n.Pipe, visit)
+		walkTree(n.List, visit)
+		walkTree(n.ElseList, visit)
+	case *parse.RangeNode:
+		walkTree(n.Pipe, visit)
+		walkTree(n.List, visit)
+		walkTree(n.ElseList, visit)
+	case *parse.WithNode:
+		walkTree(n.Pipe, visit)
+		walkTree(n.List, visit)
+		walkTree(n.ElseList, visit)
+	case *parse.TemplateNode:
+		walkTree(n.Pipe, visit)
+	case *parse.PipeNode:
+		for _, c := range n.Cmds {
+			walkTree(c, visit)
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			walkTree(a, visit)
+		}
+	case *parse.ChainNode:
+		walkTree(n.Node, visit)
+	}
 }
 
 // defaultSet parses the default theme's templates of one page kind, to
