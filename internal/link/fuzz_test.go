@@ -138,6 +138,9 @@ func FuzzTrieMatch(f *testing.F) {
 		{"Đặng|a\u0323", "Đặng a\u0323 a", false},
 		{"a b c|a b|b c d|c", "a b c d a b x b c d", false},
 		{"\xff|a\xffb|a", "a\xffb a\xff\xffb", false},
+		// Names that begin inside other words, or with multi-byte runes.
+		{"Donald|Élan|Jong Un", "McDonald Donald ÉlanÉlan xÉlan Élan éJong Un’Élan", false},
+		{"donald|élan|\u212Aim", "MCDONALD mcdonald Donald ÉLAN xélan kim’KIM é\u212Aim", true},
 	}
 	for _, s := range seeds {
 		f.Add(s.names, s.text, s.fold)

@@ -19,24 +19,35 @@ import (
 // punctuation, not inside a longer run such as "金正恩委员长". Segmenting those
 // scripts into words needs a dictionary, which this package does not carry.
 
-// asciiToken says which ASCII bytes are token characters; the table keeps the
-// common case free of rune decoding.
-var asciiToken = func() (t [utf8.RuneSelf]bool) {
+// byteClass classifies the bytes of a text for nextToken: ASCII token
+// characters, ASCII separators, and the bytes of multi-byte (or invalid)
+// UTF-8, which need decoding. The table keeps the common case free of rune
+// decoding and of branches.
+var byteClass = func() (t [256]uint8) {
+	for c := utf8.RuneSelf; c < len(t); c++ {
+		t[c] = classRune
+	}
 	for c := '0'; c <= '9'; c++ {
-		t[c] = true
+		t[c] = classToken
 	}
 	for c := 'a'; c <= 'z'; c++ {
-		t[c] = true
-		t[c-'a'+'A'] = true
+		t[c] = classToken
+		t[c-'a'+'A'] = classToken
 	}
-	t['&'] = true
+	t['&'] = classToken
 	return t
 }()
+
+const (
+	classSep   = iota // an ASCII byte that separates tokens
+	classToken        // an ASCII byte that belongs to tokens
+	classRune         // a byte of a multi-byte rune: decode to decide
+)
 
 // isTokenRune reports whether r can be part of a token.
 func isTokenRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return asciiToken[r]
+		return byteClass[r] == classToken
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc)
 }
@@ -45,31 +56,41 @@ func isTokenRune(r rune) bool {
 // after i, or (-1, -1) when there is none. i must be on a rune boundary that
 // is not inside a token (0, or the end of a token or separator).
 func nextToken(s string, i int) (start, end int) {
-	start = -1
-	for i < len(s) {
-		c := s[i]
-		size := 1
-		var tok bool
-		if c < utf8.RuneSelf {
-			tok = asciiToken[c]
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			tok = isTokenRune(r)
+	// Skip the separator.
+	for {
+		for i < len(s) && byteClass[s[i]] == classSep {
+			i++
 		}
-		if tok {
-			if start < 0 {
-				start = i
-			}
-		} else if start >= 0 {
-			return start, i
+		if i == len(s) {
+			return -1, -1
+		}
+		if byteClass[s[i]] == classToken {
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isTokenRune(r) {
+			break
 		}
 		i += size
 	}
-	if start < 0 {
-		return -1, -1
+	return i, tokenEnd(s, i)
+}
+
+// tokenEnd returns the end of the run of token runes that starts at i.
+func tokenEnd(s string, i int) int {
+	for {
+		for i < len(s) && byteClass[s[i]] == classToken {
+			i++
+		}
+		if i == len(s) || byteClass[s[i]] != classRune {
+			return i
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isTokenRune(r) {
+			return i
+		}
+		i += size
 	}
-	return start, len(s)
 }
 
 // foldRune maps r to one representative of its simple case-folding orbit

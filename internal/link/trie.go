@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Trie finds names in text, token by token: whole words only, the longest
@@ -25,6 +26,16 @@ type Trie struct {
 	// spent on a long separator or token and keeps the key buffer on the
 	// stack.
 	maxKey int
+	// starts filters the root lookup, which Match makes for every token of
+	// the text while most tokens start no name: bit min(len(key), 63) of
+	// starts[key[0]] is set for every key of the root. A token whose first
+	// byte and length rule out every key needs no map lookup.
+	starts [256]uint64
+	// first says which bytes of a text may begin a token that is a key of
+	// the root, without case folding: the first bytes of the keys. Match
+	// skips to them, rather than cutting the whole text into tokens. (With
+	// case folding nearly every byte could, and first is not used.)
+	first [256]bool
 }
 
 // node is one token position of one or more names. Its children are keyed by
@@ -76,6 +87,10 @@ func (t *Trie) Add(name string, ref *Ref) {
 			}
 			n.kids[string(key)] = child
 			t.maxKey = max(t.maxKey, len(key))
+			if n == &t.root {
+				t.starts[key[0]] |= 1 << min(len(key), 63)
+				t.first[key[0]] = true
+			}
 		}
 		n = child
 		pos = e
@@ -107,8 +122,13 @@ func (t *Trie) child(n *node, text string, pos, s, e int, kb []byte) (*node, []b
 	if n.kids == nil {
 		return nil, kb
 	}
-	if n == &t.root && !t.foldCase {
-		return n.kids[text[s:e]], kb
+	if n == &t.root {
+		if !t.mayStart(text[s:e]) {
+			return nil, kb
+		}
+		if !t.foldCase {
+			return n.kids[text[s:e]], kb
+		}
 	}
 	kb = kb[:0]
 	ok := true
@@ -131,6 +151,27 @@ func (t *Trie) child(n *node, text string, pos, s, e int, kb []byte) (*node, []b
 	return n.kids[string(kb)], kb
 }
 
+// mayStart reports whether the token tok (not empty) may be a key of the
+// root, going by starts. Without case folding the key is tok itself. With
+// it, an ASCII first byte folds to an ASCII upper-case byte and the folded
+// key is never longer than tok, so every length up to tok's is possible; a
+// non-ASCII first rune may fold to anything, so it always passes.
+func (t *Trie) mayStart(tok string) bool {
+	c, l := tok[0], min(len(tok), 63)
+	if !t.foldCase {
+		return t.starts[c]&(1<<l) != 0
+	}
+	if c >= utf8.RuneSelf {
+		return true
+	}
+	if 'a' <= c && c <= 'z' {
+		c -= 'a' - 'A'
+	}
+	// Bits 0 to l; for l = 63 the shift overflows to 0 and the mask is all
+	// ones, as it should be.
+	return t.starts[c]&(2<<l-1) != 0
+}
+
 // Match appends to dst every leftmost-longest, whole-word occurrence of an
 // added name in text, in order and without overlaps, and returns dst. An
 // ambiguous name is skipped over but not reported, and neither is any
@@ -150,7 +191,7 @@ func (t *Trie) Match(text string, dst []Match) []Match {
 	kb := buf[:0]
 	i := 0
 	for {
-		s, e := nextToken(text, i)
+		s, e := t.nextCandidate(text, i)
 		if s < 0 {
 			return dst
 		}
@@ -180,6 +221,36 @@ func (t *Trie) Match(text string, dst []Match) []Match {
 		}
 		i = bestEnd
 	}
+}
+
+// nextCandidate returns the bounds of the first token at or after i that
+// may be a key of the root, judging by its first byte, or (-1, -1). Like
+// nextToken, which it equals but for the tokens it skips, it must start on
+// a rune boundary that is not inside a token.
+func (t *Trie) nextCandidate(text string, i int) (start, end int) {
+	if t.foldCase {
+		return nextToken(text, i)
+	}
+	for ; i < len(text); i++ {
+		if !t.first[text[i]] {
+			continue
+		}
+		// text[i] begins a rune, since the first byte of a key is never a
+		// UTF-8 continuation byte. It begins a token if the rune before it
+		// is no part of one.
+		if i == 0 {
+			break
+		}
+		switch byteClass[text[i-1]] {
+		case classSep:
+			return nextToken(text, i)
+		case classRune:
+			if r, _ := utf8.DecodeLastRuneInString(text[:i]); !isTokenRune(r) {
+				return nextToken(text, i)
+			}
+		}
+	}
+	return nextToken(text, i)
 }
 
 // Contains returns every ref with a name that occurs in text as whole words,

@@ -19,13 +19,6 @@ import (
 // styles, so that one stylesheet (ChromaCSS) can switch light and dark and
 // print, and so that pages carry no style attributes.
 
-// newCodeFormatter returns a formatter that writes only the highlighted
-// tokens; we write the <pre> and <code> around them ourselves. It is safe
-// for concurrent use.
-func newCodeFormatter() *chromahtml.Formatter {
-	return chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(true))
-}
-
 const (
 	lightStyle = "github"
 	darkStyle  = "github-dark"
@@ -77,28 +70,119 @@ func (r *nodeRenderer) highlight(w util.BufWriter, lang []byte, lines *text.Segm
 		seg := lines.At(i)
 		code.Write(seg.Value(source))
 	}
-	it, err := lexer.Tokenise(nil, code.String())
+	opts := lfOptions
+	if strings.IndexByte(code.String(), '\r') >= 0 {
+		opts = nil // chroma's defaults: line ends made \n
+	}
+	it, err := lexer.Tokenise(opts, code.String())
 	if err != nil {
 		return false
 	}
-	// Format only fails when the writer does; buffer the output so that a
-	// failure cannot leave half a block behind.
-	b := codeBufPool.Get().(*bytes.Buffer)
-	defer func() {
-		if b.Cap() <= maxPooledBuffer {
-			codeBufPool.Put(b)
-		}
-	}()
-	b.Reset()
-	if err := r.code.Format(b, r.style, it); err != nil {
-		return false
-	}
-	_, _ = w.Write(b.Bytes())
+	writeTokens(w, it)
 	return true
 }
 
-// codeBufPool holds the buffers that highlight formats into.
-var codeBufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// lfOptions are chroma's default options without EnsureLF, which copies
+// the code twice to turn \r\n and \r into \n: highlight uses them for code
+// that has no \r, which is nearly all of it. Chroma only reads them.
+var lfOptions = &chroma.TokeniseOptions{State: "root"}
+
+// writeTokens writes the tokens of it as HTML, byte for byte as chroma's
+// HTML formatter does with chromahtml.WithClasses(true) and
+// chromahtml.PreventSurroundingPre(true) (TestWriteTokens checks it): each
+// token escaped by html.EscapeString, inside <span class="…"> when its type
+// has a class, and a token that spans lines cut after each newline into
+// spans of their own. Writing the tokens as they come, rather than through
+// the formatter, saves collecting them into a slice, splitting that into
+// lines and formatting every span with fmt: about a sixth of the
+// allocations of highlighting. Nothing here can fail, so nothing half-written needs
+// undoing.
+func writeTokens(w util.BufWriter, it chroma.Iterator) {
+	// The formatter drops the last line if it is one empty token; such a
+	// token that opens a line is held back until something follows it.
+	held, holding := chroma.TokenType(0), false
+	lineTokens := 0 // tokens written on the current line
+	for tok := it(); tok != chroma.EOF; tok = it() {
+		if holding {
+			writeToken(w, held, "")
+			holding, lineTokens = false, 1
+		}
+		v := tok.Value
+		if v == "" && lineTokens == 0 {
+			held, holding = tok.Type, true
+			continue
+		}
+		for {
+			i := strings.IndexByte(v, '\n')
+			if i < 0 {
+				break
+			}
+			writeToken(w, tok.Type, v[:i+1])
+			lineTokens = 0
+			if v = v[i+1:]; v == "" {
+				break
+			}
+		}
+		if v != "" || tok.Value == "" {
+			writeToken(w, tok.Type, v)
+			lineTokens++
+		}
+	}
+}
+
+// writeToken writes one token value, escaped, in a span with the class of
+// its type if it has one.
+func writeToken(w util.BufWriter, t chroma.TokenType, v string) {
+	cls := tokenClass(t)
+	if cls != "" {
+		_, _ = w.WriteString(`<span class="`)
+		_, _ = w.WriteString(cls)
+		_, _ = w.WriteString(`">`)
+	}
+	writeEscaped(w, v)
+	if cls != "" {
+		_, _ = w.WriteString("</span>")
+	}
+}
+
+// tokenClass returns the CSS class of token type t as chroma's formatter
+// names it (without a prefix): the class of t, or of its nearest parent
+// type that has one.
+func tokenClass(t chroma.TokenType) string {
+	for t != 0 {
+		if cls, ok := chroma.StandardTypes[t]; ok {
+			return cls
+		}
+		t = t.Parent()
+	}
+	return chroma.StandardTypes[t]
+}
+
+// writeEscaped writes s escaped as html.EscapeString escapes it.
+func writeEscaped(w util.BufWriter, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		_, _ = w.WriteString(s[last:i])
+		_, _ = w.WriteString(esc)
+		last = i + 1
+	}
+	_, _ = w.WriteString(s[last:])
+}
 
 // lexerCache caches lexers.Get by language name. A name that chroma does not
 // know by name or alias makes lexers.Get try it as a file name against

@@ -124,6 +124,10 @@ func (c *Converter) Convert(doc Doc) Result {
 		scratchPool.Put(sc)
 	}
 	st.finish()
+	st.mentionSections()
+	if len(st.res.Headings) == 0 {
+		st.res.Headings = nil // as when no room was made for them
+	}
 	st.release()
 	return st.res
 }
@@ -166,15 +170,9 @@ type state struct {
 	src []byte
 	res Result
 
-	section int            // index into res.Sections of the section being walked; -1 in footnotes
-	ids     map[string]int // heading ids given so far: > 0 when taken
-	byRef   map[refKey]int // index into res.Mentions
-	summary bool           // whether res.Summary has been taken
-	pos     positions      // lines and columns of offsets in src
-
-	// The block from which newMention takes mention nodes; never appended
-	// to beyond its capacity, so that the nodes never move.
-	mentionNodes []mentionNode
+	section int       // index into res.Sections of the section being walked; -1 in footnotes
+	summary bool      // whether res.Summary has been taken
+	pos     positions // lines and columns of offsets in src
 
 	*scratchSpace // from scratchSpaces until release
 }
@@ -184,7 +182,12 @@ type state struct {
 // document can use again. Convert takes one from scratchSpaces and returns
 // it when the conversion is done.
 type scratchSpace struct {
-	firsts []occurrence // parallel to res.Mentions: the first occurrence
+	ids   map[string]int // heading ids given so far: > 0 when taken
+	byRef map[refKey]int // index into res.Mentions
+
+	firsts      []occurrence // parallel to res.Mentions: the first occurrence
+	lastSection []int        // parallel to res.Mentions: the last section it occurs in, or -1
+	inSections  []inSection  // which mentions occur in which sections, in document order
 
 	// For mention matching, reused from run to run.
 	run     []ast.Node
@@ -194,9 +197,18 @@ type scratchSpace struct {
 	found   []found
 
 	// For the sentences around first mentions (see finish).
-	targets []ast.Node
-	text    []byte
-	spans   []span
+	targets      []ast.Node
+	text         []byte
+	spans        []span
+	sentences    []byte // the sentences of the mentions, one after another
+	sentenceEnds []int  // parallel to res.Mentions: where its sentence ends
+
+	lineStarts []int // room for state.pos
+
+	// The nodes that the walk adds to the tree.
+	mentionNodes arena[mentionNode]
+	textNodes    arena[ast.Text]
+	headingIDs   arena[headingID]
 }
 
 var scratchSpaces = sync.Pool{New: func() any { return new(scratchSpace) }}
@@ -207,6 +219,7 @@ var scratchSpaces = sync.Pool{New: func() any { return new(scratchSpace) }}
 const (
 	maxPooledScratch = 1 << 12
 	maxPooledText    = 1 << 16
+	maxPooledBlocks  = 16 // of an arena
 )
 
 // release returns st's scratch space to scratchSpaces, without the
@@ -214,7 +227,13 @@ const (
 func (st *state) release() {
 	sc := st.scratchSpace
 	st.scratchSpace = nil
+	sc.lineStarts = reclaim(st.pos.spare, maxPooledScratch)
+	st.pos = positions{}
+	sc.ids = reclaimMap(sc.ids, maxPooledScratch)
+	sc.byRef = reclaimMap(sc.byRef, maxPooledScratch)
 	sc.firsts = reclaim(sc.firsts, maxPooledScratch)
+	sc.lastSection = reclaim(sc.lastSection, maxPooledScratch)
+	sc.inSections = reclaim(sc.inSections, maxPooledScratch)
 	sc.run = reclaim(sc.run, maxPooledScratch)
 	sc.items = reclaim(sc.items, maxPooledScratch)
 	sc.joined = reclaim(sc.joined, maxPooledText)
@@ -223,6 +242,11 @@ func (st *state) release() {
 	sc.targets = reclaim(sc.targets, maxPooledScratch)
 	sc.text = reclaim(sc.text, maxPooledText)
 	sc.spans = reclaim(sc.spans, maxPooledScratch)
+	sc.sentences = reclaim(sc.sentences, maxPooledText)
+	sc.sentenceEnds = reclaim(sc.sentenceEnds, maxPooledScratch)
+	sc.mentionNodes.reset(maxPooledBlocks)
+	sc.textNodes.reset(maxPooledBlocks)
+	sc.headingIDs.reset(maxPooledBlocks)
 	scratchSpaces.Put(sc)
 }
 
@@ -237,6 +261,16 @@ func reclaim[T any](s []T, limit int) []T {
 	return s[:0]
 }
 
+// reclaimMap returns m emptied for its next use, or a new map if m has
+// held more than limit entries (a cleared map keeps its size).
+func reclaimMap[K comparable, V any](m map[K]V, limit int) map[K]V {
+	if m == nil || len(m) > limit {
+		return map[K]V{}
+	}
+	clear(m)
+	return m
+}
+
 type refKey struct {
 	kind  link.Kind
 	index int
@@ -249,16 +283,29 @@ type occurrence struct {
 }
 
 func newState(doc *Doc, src []byte) *state {
+	sc := scratchSpaces.Get().(*scratchSpace)
 	st := &state{
-		doc:   doc,
-		src:   src,
-		ids:   map[string]int{},
-		byRef: map[refKey]int{},
-		pos:   positions{src: src},
+		doc: doc,
+		src: src,
+		pos: positions{src: src, spare: sc.lineStarts},
 
-		scratchSpace: scratchSpaces.Get().(*scratchSpace),
+		scratchSpace: sc,
 	}
-	st.res.Sections = []Section{{Line: doc.BodyLine}}
+	if st.ids == nil {
+		st.ids, st.byRef = map[string]int{}, map[refKey]int{}
+	}
+	// Room for every line that starts with "##" (the ## and ### headings,
+	// and some more), so that the slices are allocated once rather than
+	// grown step by step.
+	h := bytes.Count(src, []byte("\n##"))
+	if bytes.HasPrefix(src, []byte("##")) {
+		h++
+	}
+	st.res.Sections = make([]Section, 1, 1+h)
+	st.res.Sections[0] = Section{Line: doc.BodyLine}
+	if h > 0 {
+		st.res.Headings = make([]Heading, 0, h)
+	}
 	return st
 }
 
@@ -314,7 +361,7 @@ func (st *state) visit(c ast.Node, mentions bool) {
 		st.walk(n, false)
 	case *ast.Paragraph:
 		if !st.summary && n.Parent() != nil && n.Parent().Kind() == ast.KindDocument {
-			if s := plainText(n, st.src); s != "" {
+			if s := st.plainText(n); s != "" {
 				st.res.Summary, st.summary = s, true
 			}
 		}
@@ -348,13 +395,53 @@ func (st *state) occur(ref *link.Ref, block, target ast.Node) bool {
 		st.byRef[k] = i
 		st.res.Mentions = append(st.res.Mentions, Mention{Ref: ref})
 		st.firsts = append(st.firsts, occurrence{block, target})
+		st.lastSection = append(st.lastSection, -1)
 	}
-	m := &st.res.Mentions[i]
-	m.Count++
-	if st.section >= 0 && (len(m.Sections) == 0 || m.Sections[len(m.Sections)-1] != st.section) {
-		m.Sections = append(m.Sections, st.section)
+	st.res.Mentions[i].Count++
+	if st.section >= 0 && st.lastSection[i] != st.section {
+		st.lastSection[i] = st.section
+		st.inSections = append(st.inSections, inSection{i, st.section})
 	}
 	return !seen
+}
+
+// inSection says that mention (an index into Result.Mentions) occurs in
+// section: occur collects them, and mentionSections turns them into the
+// Sections of each Mention.
+type inSection struct{ mention, section int }
+
+// mentionSections sets the Sections of every Mention from st.inSections.
+// They are cut from one allocation rather than grown one by one: a
+// document mentions dozens of entities, each in a few sections.
+func (st *state) mentionSections() {
+	if len(st.inSections) == 0 {
+		return
+	}
+	all := make([]int, len(st.inSections))
+	// Count each mention's sections, then turn the counts into where
+	// each mention's part of all starts.
+	counts := st.lastSection
+	clear(counts)
+	for _, in := range st.inSections {
+		counts[in.mention]++
+	}
+	at := 0
+	for i, n := range counts {
+		counts[i] = at
+		at += n
+	}
+	// inSections is in document order, so each part comes out ascending.
+	for _, in := range st.inSections {
+		all[counts[in.mention]] = in.section
+		counts[in.mention]++
+	}
+	start := 0
+	for i := range st.res.Mentions {
+		if end := counts[i]; end > start {
+			st.res.Mentions[i].Sections = all[start:end:end]
+			start = end
+		}
+	}
 }
 
 // isSelf reports whether ref is the document's own ref.
@@ -388,11 +475,18 @@ func (st *state) finish() {
 				one.around(block, targets[k:k+1])
 				sp = one.spans[0]
 			}
-			st.res.Mentions[i+k].Sentence = sentence(p.b, sp.start, sp.end)
+			st.sentences = appendSentence(st.sentences, p.b, sp.start, sp.end)
+			st.sentenceEnds = append(st.sentenceEnds, len(st.sentences))
 		}
 		i += len(targets)
 	}
 	st.targets, st.text, st.spans = targets, p.b, p.spans
+	// One string holds every sentence, rather than one string each.
+	all, start := string(st.sentences), 0
+	for i, end := range st.sentenceEnds {
+		st.res.Mentions[i].Sentence = all[start:end]
+		start = end
+	}
 }
 
 // blockOf returns the nearest block ancestor of n (n itself if it is one):

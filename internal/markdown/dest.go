@@ -23,7 +23,8 @@ import (
 func resolveDest(dest []byte, base string, image bool) []byte {
 	// Percent-encode as goldmark's own renderer does (spaces, non-ASCII),
 	// after resolving entities and backslash escapes.
-	u := string(util.URLEscape(dest, true))
+	escaped := util.URLEscape(dest, true)
+	u := string(escaped)
 	switch {
 	case u == "":
 		return sentinel(sentinelRoot, base)
@@ -33,12 +34,14 @@ func resolveDest(dest []byte, base string, image bool) []byte {
 		}
 		return sentinel(sentinelFrag, u[1:])
 	case strings.HasPrefix(u, "//"):
-		return util.EscapeHTML([]byte(u))
+		// escaped may share memory with dest (and EscapeHTML's result
+		// with escaped): the tree only ever reads them.
+		return util.EscapeHTML(escaped)
 	case hasScheme(u):
-		if html.IsDangerousURL([]byte(u)) || !image && hasPrefixFold(u, "data:") {
+		if isDangerousURL(u) || !image && hasPrefixFold(u, "data:") {
 			return []byte("#")
 		}
-		return util.EscapeHTML([]byte(u))
+		return util.EscapeHTML(escaped)
 	case u[0] == '/':
 		return sentinel(sentinelRoot, u[1:])
 	}
@@ -87,6 +90,39 @@ func hasScheme(u string) bool {
 		}
 	}
 	return false
+}
+
+// isDangerousURL is html.IsDangerousURL(u) without its allocations (it
+// lower-cases both sides of every comparison).
+func isDangerousURL(u string) bool {
+	if hasPrefixLower(u, "data:image/") && len(u) >= 11 {
+		v := u[11:]
+		return !hasPrefixLower(v, "png;") && !hasPrefixLower(v, "gif;") &&
+			!hasPrefixLower(v, "jpeg;") && !hasPrefixLower(v, "webp;")
+	}
+	return hasPrefixLower(u, "javascript:") || hasPrefixLower(u, "vbscript:") ||
+		hasPrefixLower(u, "file:") || hasPrefixLower(u, "data:")
+}
+
+// hasPrefixLower reports whether s starts with prefix, which is lower-case
+// ASCII, when the ASCII letters of s are lower-cased: the comparison of
+// goldmark's hasPrefix, bytes.Equal(bytes.ToLower(s[:n]), prefix). That
+// can only hold when s[:n] is ASCII: anything else lower-cases to non-ASCII
+// or to fewer bytes (the Kelvin sign K to k).
+func hasPrefixLower(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func hasPrefixFold(s, prefix string) bool {

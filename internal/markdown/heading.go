@@ -111,7 +111,7 @@ func (st *state) unique(id string) string {
 // heading gives n its final id, opens a section for a top-level ## heading
 // and records h2 and h3 for the table of contents.
 func (st *state) heading(n *ast.Heading) {
-	title := plainText(n, st.src)
+	title := st.plainText(n)
 	id := ""
 	if v, ok := n.AttributeString("id"); ok {
 		id = cleanID(attrString(v))
@@ -121,7 +121,9 @@ func (st *state) heading(n *ast.Heading) {
 	}
 	id = st.unique(id)
 	// The renderer reads the final id from here.
-	n.SetAttributeString("id", []byte(id))
+	h := st.headingIDs.new()
+	h.id = id
+	n.SetAttributeString("id", h)
 
 	if n.Level == 2 || n.Level == 3 {
 		st.res.Headings = append(st.res.Headings, Heading{Level: n.Level, ID: id, Text: title})
@@ -212,28 +214,49 @@ func (r *nodeRenderer) writeAttrs(w util.BufWriter, n ast.Node) {
 	}
 }
 
+// headingID is the final id of a heading, which the walk stores as the
+// heading's "id" attribute for renderHeading: as a pointer (from an arena),
+// so that storing it allocates nothing.
+type headingID struct{ id string }
+
+// writeID writes the id attribute value v, escaped.
+func writeID(w util.BufWriter, v any) {
+	if h, ok := v.(*headingID); ok {
+		writeEscapedHTML(w, h.id)
+		return
+	}
+	_, _ = w.Write(util.EscapeHTML(attrBytes(v)))
+}
+
+// hasID reports whether the id attribute value v is not empty.
+func hasID(v any) bool {
+	if h, ok := v.(*headingID); ok {
+		return h.id != ""
+	}
+	return len(attrBytes(v)) > 0
+}
+
 func (r *nodeRenderer) renderHeading(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Heading)
 	v, _ := n.AttributeString("id")
-	id := util.EscapeHTML(attrBytes(v))
 	if entering {
 		if isSection(n) {
 			_, _ = w.WriteString(sectionMark)
 		}
 		_, _ = w.WriteString("<h")
 		_ = w.WriteByte("0123456"[n.Level])
-		if len(id) > 0 {
+		if hasID(v) {
 			_, _ = w.WriteString(` id="` + sentinelID)
-			_, _ = w.Write(id)
+			writeID(w, v)
 			_, _ = w.WriteString(sentinelEnd + `"`)
 		}
 		r.writeAttrs(w, n)
 		_ = w.WriteByte('>')
 		return ast.WalkContinue, nil
 	}
-	if len(id) > 0 {
+	if hasID(v) {
 		_, _ = w.WriteString(` <a class="anchor" href="` + sentinelFrag)
-		_, _ = w.Write(id)
+		writeID(w, v)
 		_, _ = w.WriteString(sentinelEnd + `" aria-label="Link to this section">#</a>`)
 	}
 	_, _ = w.WriteString("</h")

@@ -1,6 +1,8 @@
 package markdown
 
 import (
+	"unsafe"
+
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -82,8 +84,7 @@ func (st *state) flush(parent ast.Node) {
 	}
 	st.joined, st.items = joined, items
 
-	matches := st.doc.Mentions.Match(string(joined), st.matches[:0])
-	st.matches = matches
+	matches := st.match(joined)
 	founds := st.found[:0]
 	block := blockOf(parent)
 	// Left to right: decide which matches count, and which become links,
@@ -125,12 +126,12 @@ func (st *state) flush(parent ast.Node) {
 			// ends the line, so that the line break (a <br> or newline)
 			// stays outside the link.
 			if t := lastNode.(*ast.Text); f.end < it.end || t.SoftLineBreak() || t.HardLineBreak() {
-				splitText(parent, t, f.end-it.start)
+				st.splitText(parent, t, f.end-it.start)
 			}
 		}
 		firstNode := items[f.first].node
 		if it := items[f.first]; !it.str && f.start > it.start {
-			right := splitText(parent, firstNode.(*ast.Text), f.start-it.start)
+			right := st.splitText(parent, firstNode.(*ast.Text), f.start-it.start)
 			if f.first == f.last {
 				lastNode = right
 			}
@@ -149,15 +150,26 @@ func (st *state) flush(parent ast.Node) {
 	st.found = founds[:0]
 }
 
-// newMention returns a new mentionNode for ref. The nodes are allocated a
-// block at a time: they live as long as the tree, so one block serves
-// many mentions.
-func (st *state) newMention(ref *link.Ref) *mentionNode {
-	if len(st.mentionNodes) == cap(st.mentionNodes) {
-		st.mentionNodes = make([]mentionNode, 0, min(max(2*cap(st.mentionNodes), 8), 128))
+// match returns the mentions in joined, in st.matches.
+//
+// A link.Trie, the Matcher of every build, reads the text only while Match
+// runs and returns offsets, never the text: it is given joined itself as a
+// string rather than a copy, which would be one allocation per run of text.
+// Any other Matcher gets a copy.
+func (st *state) match(joined []byte) []link.Match {
+	if t, ok := st.doc.Mentions.(*link.Trie); ok {
+		st.matches = t.Match(unsafe.String(unsafe.SliceData(joined), len(joined)), st.matches[:0])
+	} else {
+		st.matches = st.doc.Mentions.Match(string(joined), st.matches[:0])
 	}
-	st.mentionNodes = append(st.mentionNodes, mentionNode{Ref: ref})
-	return &st.mentionNodes[len(st.mentionNodes)-1]
+	return st.matches
+}
+
+// newMention returns a new mentionNode for ref.
+func (st *state) newMention(ref *link.Ref) *mentionNode {
+	n := st.mentionNodes.new()
+	n.Ref = ref
+	return n
 }
 
 // startItem returns the item in which a mention starting at pos begins, or
@@ -252,10 +264,12 @@ func isRefByte(c byte) bool {
 
 // splitText cuts t off bytes into its value: t keeps the left part, and a
 // new Text with the right part and t's line break follows it.
-func splitText(parent ast.Node, t *ast.Text, off int) *ast.Text {
+func (st *state) splitText(parent ast.Node, t *ast.Text, off int) *ast.Text {
 	seg := t.Segment
 	cut := seg.Start + off - seg.Padding
-	right := ast.NewTextSegment(text.NewSegment(cut, seg.Stop))
+	// As ast.NewTextSegment makes it, but from the arena.
+	right := st.textNodes.new()
+	right.Segment = text.NewSegment(cut, seg.Stop)
 	right.SetSoftLineBreak(t.SoftLineBreak())
 	right.SetHardLineBreak(t.HardLineBreak())
 	t.Segment = seg.WithStop(cut)
@@ -277,11 +291,59 @@ func (r *nodeRenderer) renderMention(w util.BufWriter, _ []byte, node ast.Node, 
 	_, _ = w.WriteString(`<a class="mention`)
 	if n.Ref.Class != "" {
 		_, _ = w.WriteString(" mention-")
-		_, _ = w.Write(util.EscapeHTML([]byte(n.Ref.Class)))
+		writeEscapedHTML(w, n.Ref.Class)
 	}
 	// The href is sentinel(sentinelRoot, URL-escaped path), written in place.
 	_, _ = w.WriteString(`" href="` + sentinelRoot)
-	_, _ = w.Write(util.EscapeHTML(util.URLEscape([]byte(n.Ref.Path()), false)))
+	if isPlainURL(n.Ref.Slug) {
+		// Escaping would change nothing: write the path without making it.
+		_, _ = w.WriteString(refDir(n.Ref.Kind))
+		_, _ = w.WriteString(n.Ref.Slug)
+		_ = w.WriteByte('/')
+	} else {
+		_, _ = w.Write(util.EscapeHTML(util.URLEscape([]byte(n.Ref.Path()), false)))
+	}
 	_, _ = w.WriteString(sentinelEnd + `">`)
 	return ast.WalkContinue, nil
+}
+
+// refDir returns what link.Ref.Path puts before the slug for kind.
+func refDir(kind link.Kind) string {
+	switch kind {
+	case link.Entity:
+		return "entities/"
+	case link.Topic:
+		return "topics/"
+	case link.Briefing:
+		return "briefings/"
+	}
+	return ""
+}
+
+// isPlainURL reports whether s holds only bytes that util.URLEscape and
+// util.EscapeHTML leave as they are: ASCII letters and digits, '-', '.',
+// '_', '~' and '/', which most slugs are made of.
+func isPlainURL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
+// writeEscapedHTML writes s escaped as util.EscapeHTML escapes it, without
+// copying it to a []byte first.
+func writeEscapedHTML(w util.BufWriter, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if esc := util.EscapeHTMLByte(s[i]); esc != nil {
+			_, _ = w.WriteString(s[last:i])
+			_, _ = w.Write(esc)
+			last = i + 1
+		}
+	}
+	_, _ = w.WriteString(s[last:])
 }

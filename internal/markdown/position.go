@@ -16,6 +16,7 @@ import (
 type positions struct {
 	src    []byte
 	starts []int // offsets at which lines begin; nil until first used
+	spare  []int // room for starts, from an earlier document
 
 	lastOff, lastLine, lastCol int
 }
@@ -24,7 +25,11 @@ type positions struct {
 func (p *positions) at(off int) (line, col int) {
 	off = min(max(off, 0), len(p.src))
 	if p.starts == nil {
-		p.starts = append(make([]int, 0, bytes.Count(p.src, []byte("\n"))+1), 0)
+		n := bytes.Count(p.src, []byte("\n")) + 1
+		if cap(p.spare) < n {
+			p.spare = make([]int, 0, n)
+		}
+		p.starts = append(p.spare[:0], 0)
 		for i := 0; ; {
 			j := bytes.IndexByte(p.src[i:], '\n')
 			if j < 0 {

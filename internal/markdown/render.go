@@ -1,9 +1,6 @@
 package markdown
 
 import (
-	"github.com/alecthomas/chroma/v2"
-	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -17,12 +14,10 @@ import (
 // conversions.
 type nodeRenderer struct {
 	unsafe bool
-	code   *chromahtml.Formatter
-	style  *chroma.Style // the formatter wants one, though with classes it only names them
 }
 
 func newNodeRenderer(unsafe bool) *nodeRenderer {
-	return &nodeRenderer{unsafe: unsafe, code: newCodeFormatter(), style: styles.Get(lightStyle)}
+	return &nodeRenderer{unsafe: unsafe}
 }
 
 // RegisterFuncs implements renderer.NodeRenderer.

@@ -49,6 +49,16 @@ func plainText(n ast.Node, src []byte) string {
 	return collapseSpaces(string(p.b))
 }
 
+// plainText is plainText(n, st.src), made in st's scratch space.
+func (st *state) plainText(n ast.Node) string {
+	p := plain{src: st.src, b: st.text[:0]}
+	p.add(n)
+	k := len(p.b)
+	p.b = appendCollapsed(p.b, p.b[:k])
+	st.text = p.b
+	return string(p.b[k:])
+}
+
 // collapseSpaces trims s and turns every run of spaces into one; left-out
 // markup (raw HTML, images) would otherwise leave gaps.
 func collapseSpaces(s string) string {
@@ -124,8 +134,15 @@ func (p *plain) appendSpaced(v []byte) {
 // maxSentence is how many characters of a sentence Mention.Sentence keeps.
 const maxSentence = 300
 
-// sentenceEnds are what ends a sentence; the punctuation belongs to it.
-var sentenceEnds = [][]byte{[]byte(". "), []byte("! "), []byte("? ")}
+// isSentenceEnd reports whether txt[i:] starts with what ends a sentence:
+// ". ", "! " or "? ". The punctuation belongs to the sentence.
+func isSentenceEnd(txt []byte, i int) bool {
+	switch txt[i] {
+	case '.', '!', '?':
+		return i+1 < len(txt) && txt[i+1] == ' '
+	}
+	return false
+}
 
 // sentence returns the sentence of txt around txt[start:end]: from after
 // the previous ". ", "! " or "? " to the next one (punctuation included),
@@ -133,28 +150,57 @@ var sentenceEnds = [][]byte{[]byte(". "), []byte("! "), []byte("? ")}
 // around the mention. The result is a new string, so that it keeps only the
 // sentence in memory, not all of txt.
 func sentence(txt []byte, start, end int) string {
+	return string(appendSentence(nil, txt, start, end))
+}
+
+// appendSentence appends sentence(txt, start, end) to dst.
+func appendSentence(dst, txt []byte, start, end int) []byte {
+	// The sentence starts after the last end before start and ends with
+	// the first end at or after end.
 	from := 0
-	for _, sep := range sentenceEnds {
-		if i := bytes.LastIndex(txt[:start], sep); i >= 0 && i+len(sep) > from {
-			from = i + len(sep)
+	for i := start - 2; i >= 0; i-- {
+		if isSentenceEnd(txt, i) {
+			from = i + 2
+			break
 		}
 	}
 	to := len(txt)
-	for _, sep := range sentenceEnds {
-		if i := bytes.Index(txt[end:], sep); i >= 0 && end+i+1 < to {
-			to = end + i + 1
+	for i := end; i+1 < len(txt); i++ {
+		if isSentenceEnd(txt, i) {
+			to = i + 1
+			break
 		}
 	}
-	s := string(txt[from:to])
-	lead := len(s) - len(strings.TrimLeft(s, " "))
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) <= maxSentence {
-		return collapseSpaces(s)
+	s := txt[from:to]
+	lead := len(s) - len(bytes.TrimLeft(s, " "))
+	s = bytes.TrimSpace(s)
+	if utf8.RuneCount(s) <= maxSentence {
+		return appendCollapsed(dst, s)
 	}
-	// Keep a window of maxSentence runes that shows the mention with some
-	// context before it, cut at spaces.
+	return append(dst, shorten(string(s), start-from-lead)...)
+}
+
+// appendCollapsed appends collapseSpaces(string(s)) to dst.
+func appendCollapsed(dst, s []byte) []byte {
+	s = bytes.TrimSpace(s)
+	if !bytes.Contains(s, []byte("  ")) {
+		return append(dst, s...)
+	}
+	for i, f := range bytes.Fields(s) {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, f...)
+	}
+	return dst
+}
+
+// shorten returns a window of about maxSentence runes of the sentence s
+// that shows the mention starting at byte mention, with some context
+// before it, cut at spaces and marked with ellipses where it cuts.
+func shorten(s string, mention int) string {
 	rs := []rune(s)
-	at := utf8.RuneCountInString(s[:max(0, min(len(s), start-from-lead))])
+	at := utf8.RuneCountInString(s[:max(0, min(len(s), mention))])
 	lo := max(0, at-maxSentence/3)
 	hi := min(len(rs), lo+maxSentence)
 	lo = max(0, hi-maxSentence)

@@ -1,10 +1,13 @@
 package markdown
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
@@ -83,6 +86,53 @@ func TestAppendSpaced(t *testing.T) {
 		p.appendSpaced([]byte(tc.in))
 		if got := string(p.b); got != "x"+tc.want {
 			t.Errorf("appendSpaced(%q) = %q, want %q", tc.in, got[1:], tc.want)
+		}
+	}
+}
+
+// sentenceRef is sentence as it was first written, with strings and
+// bytes.Index: appendSentence must agree with it.
+func sentenceRef(txt []byte, start, end int) string {
+	from := 0
+	for _, sep := range []string{". ", "! ", "? "} {
+		if i := bytes.LastIndex(txt[:start], []byte(sep)); i >= 0 && i+len(sep) > from {
+			from = i + len(sep)
+		}
+	}
+	to := len(txt)
+	for _, sep := range []string{". ", "! ", "? "} {
+		if i := bytes.Index(txt[end:], []byte(sep)); i >= 0 && end+i+1 < to {
+			to = end + i + 1
+		}
+	}
+	s := string(txt[from:to])
+	lead := len(s) - len(strings.TrimLeft(s, " "))
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= maxSentence {
+		return collapseSpaces(s)
+	}
+	return shorten(s, start-from-lead)
+}
+
+// TestSentenceAgrees compares sentence with sentenceRef on random texts
+// made of sentence ends, spaces, letters and multi-byte runes.
+func TestSentenceAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{".", "!", "?", " ", "  ", "\u00a0", "a", "Kim", "é", "日本", "\n", "word "}
+	for range 5000 {
+		var b strings.Builder
+		n := rng.IntN(40)
+		if rng.IntN(10) == 0 {
+			n = 400 // longer than maxSentence
+		}
+		for range n {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		txt := []byte(b.String())
+		start := rng.IntN(len(txt) + 1)
+		end := start + rng.IntN(len(txt)-start+1)
+		if got, want := sentence(txt, start, end), sentenceRef(txt, start, end); got != want {
+			t.Fatalf("sentence(%q, %d, %d) = %q, want %q", txt, start, end, got, want)
 		}
 	}
 }
