@@ -2,8 +2,10 @@ package render_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -76,12 +78,7 @@ func benchPage(b *testing.B, pick func(s *site.Site) (file, title string), unit 
 // briefings.
 func BenchmarkRenderTopicPage(b *testing.B) {
 	benchPage(b, func(s *site.Site) (string, string) {
-		largest := s.Topics[0]
-		for _, t := range s.Topics {
-			if len(t.Sections) > len(largest.Sections) {
-				largest = t
-			}
-		}
+		largest := slices.MaxFunc(s.Topics, func(x, y *site.Topic) int { return cmp.Compare(len(x.Sections), len(y.Sections)) })
 		return render.PathOf(largest) + "index.html", largest.Title
 	}, "sections/op", func(p *render.Page) int { return len(p.Topic.Sections) })
 }
@@ -91,12 +88,7 @@ func BenchmarkRenderTopicPage(b *testing.B) {
 // of appearances and the entities it appears with.
 func BenchmarkRenderEntityPage(b *testing.B) {
 	benchPage(b, func(s *site.Site) (string, string) {
-		largest := s.Entities[0]
-		for _, e := range s.Entities {
-			if len(e.Appearances) > len(largest.Appearances) {
-				largest = e
-			}
-		}
+		largest := slices.MaxFunc(s.Entities, func(x, y *site.Entity) int { return cmp.Compare(len(x.Appearances), len(y.Appearances)) })
 		return render.PathOf(largest) + "index.html", largest.Name
 	}, "appearances/op", func(p *render.Page) int { return len(p.Entity.Appearances) })
 }
@@ -106,12 +98,7 @@ func BenchmarkRenderEntityPage(b *testing.B) {
 // sources and related briefings.
 func BenchmarkRenderBriefingPage(b *testing.B) {
 	benchPage(b, func(s *site.Site) (string, string) {
-		largest := s.Briefings[0]
-		for _, x := range s.Briefings {
-			if len(x.Headings) > len(largest.Headings) {
-				largest = x
-			}
-		}
+		largest := slices.MaxFunc(s.Briefings, func(x, y *site.Briefing) int { return cmp.Compare(len(x.Headings), len(y.Headings)) })
 		return render.PathOf(largest) + "index.html", largest.Title
 	}, "headings/op", func(p *render.Page) int { return len(p.Briefing.B.Headings) })
 }

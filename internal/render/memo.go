@@ -491,6 +491,13 @@ func calls(n parse.Node) []string {
 	return out
 }
 
+// walkBranch walks the parts of an if, range or with.
+func walkBranch(b *parse.BranchNode, visit func(parse.Node)) {
+	walkTree(b.Pipe, visit)
+	walkTree(b.List, visit)
+	walkTree(b.ElseList, visit)
+}
+
 // walkTree calls visit for n and every node below it that can hold a
 // function call, parents before their children.
 func walkTree(n parse.Node, visit func(parse.Node)) {
@@ -513,17 +520,11 @@ func walkTree(n parse.Node, visit func(parse.Node)) {
 	case *parse.ActionNode:
 		walkTree(n.Pipe, visit)
 	case *parse.IfNode:
-		walkTree(n.Pipe, visit)
-		walkTree(n.List, visit)
-		walkTree(n.ElseList, visit)
+		walkBranch(&n.BranchNode, visit)
 	case *parse.RangeNode:
-		walkTree(n.Pipe, visit)
-		walkTree(n.List, visit)
-		walkTree(n.ElseList, visit)
+		walkBranch(&n.BranchNode, visit)
 	case *parse.WithNode:
-		walkTree(n.Pipe, visit)
-		walkTree(n.List, visit)
-		walkTree(n.ElseList, visit)
+		walkBranch(&n.BranchNode, visit)
 	case *parse.TemplateNode:
 		walkTree(n.Pipe, visit)
 	case *parse.PipeNode:
