@@ -7,15 +7,17 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/dossier-dev/dossier/internal/corpus"
 )
 
-// TestRefreshEqualsFullBuild edits the bodies of briefings of a generated
-// corpus at random — mentions added and removed, headings renamed to
-// topics, summaries changed — which a rebuild handles by refreshing the
+// TestRefreshEqualsFullBuild edits briefings of a generated corpus at
+// random — mentions added and removed, headings renamed to topics,
+// summaries changed, front-matter fields that name nothing (location,
+// summary, sources) changed — which a rebuild handles by refreshing the
 // last site in place (site.Refresh) and keeping the digests of pages it
 // reasons cannot have changed (keepers). After every edit the site must
 // equal a full build, byte for byte.
@@ -38,13 +40,13 @@ func TestRefreshEqualsFullBuild(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	refreshed := 0
-	const steps = 16
+	const steps = 24
 	for step := range steps {
 		rel := "content/briefings/" + entries[rng.IntN(len(entries))].Name()
 		front, body := splitFront(t, readFile(t, dir, rel))
 		lines := strings.Split(body, "\n")
 		var what string
-		switch step % 4 {
+		switch step % 6 {
 		case 0: // mention an entity in a paragraph
 			i := paragraphLine(lines, rng)
 			name := names[rng.IntN(len(names))]
@@ -76,6 +78,13 @@ func TestRefreshEqualsFullBuild(t *testing.T) {
 				}
 			}
 			what = "summary"
+		case 4: // a front-matter field that names nothing: the location
+			front = setField(front, "location", "Near the border")
+			what = "location"
+		case 5: // a written summary and another source, which change the card
+			front = setField(front, "summary", "Revised in this step.")
+			front = strings.Replace(front, "sources:\n", "sources:\n  - title: \"Step source\"\n    url: \"https://example.org/step\"\n", 1)
+			what = "front-matter summary and source"
 		}
 		writeFile(t, dir, rel, front+strings.Join(lines, "\n"))
 		upd, err := sess.Rebuild(ctx, Changes{Paths: []string{rel}})
@@ -95,6 +104,17 @@ func TestRefreshEqualsFullBuild(t *testing.T) {
 	if refreshed < steps/2 {
 		t.Errorf("%d of %d edits refreshed the site in place; body edits should", refreshed, steps)
 	}
+}
+
+// setField gives the one-line text field key of front matter the value v,
+// adding the field after the opening fence if it is missing.
+func setField(front, key, v string) string {
+	line := key + ": " + strconv.Quote(v)
+	re := regexp.MustCompile(`(?m)^` + key + `: .*$`)
+	if re.MatchString(front) {
+		return re.ReplaceAllLiteralString(front, line)
+	}
+	return strings.Replace(front, "---\n", "---\n"+line+"\n", 1)
 }
 
 // frontValues lists the value of one front-matter key in every file of dir.

@@ -128,11 +128,11 @@ func newBriefing(cfg config.Config, f *source.File) *Briefing {
 }
 
 // Refresh prepares s, a site made by New and converted, for new versions
-// of some of its briefing files whose front matter says exactly what the
-// old versions said, so that only their bodies need converting again: the
-// result is the site New would make from the new files, before
-// conversion for those briefings and as converted for every other
-// document. It reports false, changing nothing, when a file is not such a
+// of some of its briefing files whose front matter names and orders what
+// the old versions did (see structural), so that only those briefings need
+// converting again: the result is the site New would make from the new
+// files, before conversion for those briefings and as converted for every
+// other document. It reports false, changing nothing, when a file is not such a
 // version of a briefing of s; the caller then makes the site anew. The
 // briefings it refreshed must be converted again and given to the next
 // Assemble's memo as changed (Memo.Changed).
@@ -153,21 +153,35 @@ func (s *Site) Refresh(files []*source.File) ([]*Briefing, bool) {
 			return nil, false
 		}
 		fresh[i] = newBriefing(s.Config, f)
-		if !reflect.DeepEqual(fresh[i], newBriefing(s.Config, old)) {
+		if !reflect.DeepEqual(structural(fresh[i]), structural(newBriefing(s.Config, old))) {
 			return nil, false
 		}
 	}
 	out := make([]*Briefing, len(files))
 	for i, f := range files {
-		b := byPath[f.Path]
-		// What New sets from the file is the same; what conversion and
-		// Assemble set is made again.
-		b.Summary, b.Location, b.AutoSummary = fresh[i].Summary, fresh[i].Location, false
-		b.Content, b.Mentions = Content{}, nil
+		b, n := byPath[f.Path], fresh[i]
+		// What New sets from the file is what it set before or a field
+		// that only the briefing's own page and cards show; what
+		// conversion and Assemble set is made again.
+		b.Summary, b.Location, b.Classification = n.Summary, n.Location, n.Classification
+		b.Authors, b.Sources, b.Params = n.Authors, n.Sources, n.Params
+		b.AutoSummary, b.Content, b.Mentions = false, Content{}, nil
 		s.files[f.Path] = f
 		out[i] = b
 	}
 	return out, true
+}
+
+// structural returns b without the front-matter fields that Refresh may
+// take from a new version of its file: those that neither name nor order
+// anything in the site (its summary, location, marking, authors, sources
+// and other parameters). Its title, date, slug, assets, topics and
+// entities must stay as they were.
+func structural(b *Briefing) *Briefing {
+	c := *b
+	c.Summary, c.Location, c.Classification = "", "", ""
+	c.Authors, c.Sources, c.Params = nil, nil, nil
+	return &c
 }
 
 // TopicByName finds a topic by title, alias or slug, case-insensitively,
