@@ -12,6 +12,3 @@ func MemoSize(p *Page) int {
 	}
 	return n
 }
-
-// MemoBytes is about how many bytes the build of p keeps in partials.
-func MemoBytes(p *Page) int64 { return p.Site.memo.size.Load() }

@@ -60,13 +60,6 @@ func (h *hub) publish(event []byte) {
 	}
 }
 
-// count returns the number of open streams.
-func (h *hub) count() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.subs)
-}
-
 // close ends every stream; http.Server.Shutdown calls it, since it would
 // otherwise wait for the streams, which never end by themselves.
 func (h *hub) close() {

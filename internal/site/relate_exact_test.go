@@ -107,7 +107,6 @@ func (s *Site) relateExact() {
 	parallelWith(n, func() func(int) {
 		scores := make([]float64, n)
 		var touched []int
-		best := make([]int, 0, RelatedLimit)
 		// better is the order of related briefings: higher score first; on
 		// equal scores the lower index, which is the newer briefing since
 		// s.Briefings is in compareBriefings order.
@@ -127,23 +126,19 @@ func (s *Site) relateExact() {
 					scores[o] += w
 				}
 			}
-			// Keep the RelatedLimit best candidates in order. A popular name
-			// makes thousands of candidates, and sorting them all to keep five
-			// was most of the cost of relate at 10,000 briefings.
-			best = best[:0]
-			for _, o := range touched {
-				if len(best) == RelatedLimit && !better(o, best[len(best)-1]) {
-					continue
+			// The oracle sorts every candidate: no shortcut to share a bug
+			// with relate's insertion of the best few.
+			best := slices.Clone(touched)
+			slices.SortFunc(best, func(x, y int) int {
+				if better(x, y) {
+					return -1
 				}
-				if len(best) < RelatedLimit {
-					best = append(best, o)
-				} else {
-					best[len(best)-1] = o
+				if better(y, x) {
+					return 1
 				}
-				for j := len(best) - 1; j > 0 && better(best[j], best[j-1]); j-- {
-					best[j], best[j-1] = best[j-1], best[j]
-				}
-			}
+				return 0
+			})
+			best = best[:min(RelatedLimit, len(best))]
 			b.Related = b.Related[:0]
 			for _, o := range best {
 				var shared []weighted
