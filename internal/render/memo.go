@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"text/template/parse"
 	"unsafe"
 
@@ -50,25 +49,50 @@ import (
 // build's SiteInfo, so that it lives exactly as long as the build's pages.
 // It is read far more often than written: a few shards, each a map under a
 // read-write lock, cost less than sync.Map, whose any keys would be hashed
-// through their types and allocated at every lookup. It stops keeping
-// partials at memoMaxBytes, which only a very large site reaches (a
-// 10,000-briefing site keeps about 25 MB).
+// through their types and allocated at every lookup.
+//
+// It keeps at most about memoMaxBytes, which only a very large site
+// reaches (a 10,000-briefing site keeps about 25 MB). Each shard keeps two
+// generations: new results go into the current one; when it is full, it
+// becomes the old one and the old one is dropped. A result found in the
+// old generation moves back into the current one, so what pages keep
+// using (the header, the chips, the briefings of the entity pages being
+// rendered) stays while what was used once goes. A memo that kept its
+// first results and refused the rest, as an earlier one did, left a
+// 100,000-briefing site rendering most partials at every call.
 type memo struct {
-	shards [memoShards]struct {
-		sync.RWMutex
-		m map[memoKey]template.HTML
+	shards [memoShards]memoShard
+	pins   sync.Map // lists named in keys by their addresses (see store)
+}
+
+// memoShard is one part of a memo: two generations of results and the
+// bytes the current one holds, about.
+type memoShard struct {
+	sync.RWMutex
+	cur, old map[memoKey]template.HTML
+	size     int64
+}
+
+// put keeps h for k in the current generation, starting a new one when
+// it is full. The shard must be locked for writing.
+func (sh *memoShard) put(k memoKey, h template.HTML) {
+	n := int64(len(h) + memoEntryBytes)
+	if sh.cur == nil || sh.size+n > memoGenBytes {
+		sh.old, sh.cur, sh.size = sh.cur, make(map[memoKey]template.HTML), 0
 	}
-	size atomic.Int64 // bytes kept, about
-	pins sync.Map     // lists named in keys by their addresses (see store)
+	sh.cur[k] = h
+	sh.size += n
 }
 
 const (
 	memoShards = 16
 	// memoArgs is how many key/value pairs a memoized call may have.
 	memoArgs = 2
-	// memoMaxBytes bounds what a build keeps; memoEntryBytes is what an
-	// entry costs besides its HTML.
+	// memoMaxBytes bounds what a build keeps, memoGenBytes what one
+	// generation of a shard keeps; memoEntryBytes is what an entry costs
+	// besides its HTML.
 	memoMaxBytes   = 96 << 20
+	memoGenBytes   = memoMaxBytes / memoShards / 2
 	memoEntryBytes = 256
 )
 
@@ -163,20 +187,30 @@ func (m *memo) shard(k *memoKey) int {
 	return int(h % memoShards)
 }
 
+// load returns the result kept for k, moving it into the current
+// generation if it was in the old one.
 func (m *memo) load(k *memoKey) (template.HTML, bool) {
 	sh := &m.shards[m.shard(k)]
 	sh.RLock()
-	h, ok := sh.m[*k]
+	h, ok := sh.cur[*k]
+	old := false
+	if !ok {
+		h, ok = sh.old[*k]
+		old = ok
+	}
 	sh.RUnlock()
+	if old {
+		sh.Lock()
+		if _, ok := sh.cur[*k]; !ok {
+			sh.put(*k, h)
+		}
+		sh.Unlock()
+	}
 	return h, ok
 }
 
-// store keeps h for k, unless the memo is full; vals are the call's
-// values.
+// store keeps h for k; vals are the call's values.
 func (m *memo) store(k *memoKey, h template.HTML, vals []any) {
-	if m.size.Add(int64(len(h)+memoEntryBytes)) > memoMaxBytes {
-		return
-	}
 	for i, v := range k.vals {
 		if v.kind >= memoBriefings {
 			// A list is in the key by the addresses of its documents:
@@ -189,10 +223,7 @@ func (m *memo) store(k *memoKey, h template.HTML, vals []any) {
 	}
 	sh := &m.shards[m.shard(k)]
 	sh.Lock()
-	if sh.m == nil {
-		sh.m = map[memoKey]template.HTML{}
-	}
-	sh.m[*k] = h
+	sh.put(*k, h)
 	sh.Unlock()
 }
 

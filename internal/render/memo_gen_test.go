@@ -1,0 +1,42 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+)
+
+// TestMemoGenerations: a memo keeps a result that pages keep using while
+// it drops those used once, and never holds more than two generations.
+func TestMemoGenerations(t *testing.T) {
+	m := new(memo)
+	call := &partialCall{name: "chip"}
+	// Keys of one shard, so that its generations fill.
+	var keys []memoKey
+	for i := 0; len(keys) < 4*memoGenBytes/4096; i++ {
+		k := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoInt, n: i}}}
+		if m.shard(&k) == 0 {
+			keys = append(keys, k)
+		}
+	}
+	html := template.HTML(strings.Repeat("x", 4096-memoEntryBytes))
+	hot := keys[0]
+	m.store(&hot, "hot", nil)
+	for i, k := range keys[1:] {
+		m.store(&k, html, nil)
+		if h, ok := m.load(&hot); !ok || h != "hot" {
+			t.Fatalf("after %d stores the result used on every page is gone: %q, %v", i+1, h, ok)
+		}
+		sh := &m.shards[0]
+		if held := len(sh.cur) + len(sh.old); held*4096 > 2*memoGenBytes+2*4096 {
+			t.Fatalf("after %d stores the shard holds %d results, more than two generations", i+1, held)
+		}
+	}
+	if _, ok := m.load(&keys[1]); ok {
+		t.Error("a result used once is still kept after four generations")
+	}
+	last := keys[len(keys)-1]
+	if h, ok := m.load(&last); !ok || h != html {
+		t.Error("the newest result is not kept")
+	}
+}
