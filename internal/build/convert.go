@@ -201,22 +201,36 @@ func htmlParts(r markdown.Result) [][]byte {
 // html (the blobs of htmlParts).
 func content(r markdown.Result, html []blob.Blob, b *site.Briefing) site.Content {
 	c := site.Content{Footnotes: html[len(r.Sections)]}
-	for i, sec := range r.Sections {
-		c.Sections = append(c.Sections, &site.Section{Briefing: b, Index: i, ID: sec.ID, Title: sec.Title,
-			Line: sec.Line, HTML: html[i], TopicNames: sec.Topics})
+	if n := len(r.Sections); n > 0 {
+		// One array holds every section: a document is a few objects for
+		// the collector to trace rather than one for each section.
+		secs := make([]site.Section, n)
+		c.Sections = make([]*site.Section, n)
+		for i, sec := range r.Sections {
+			secs[i] = site.Section{Briefing: b, Index: i, ID: sec.ID, Title: sec.Title,
+				Line: sec.Line, HTML: html[i], TopicNames: sec.Topics}
+			c.Sections[i] = &secs[i]
+		}
 	}
-	for _, h := range r.Headings {
-		c.Headings = append(c.Headings, site.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+	if n := len(r.Headings); n > 0 {
+		c.Headings = make([]site.Heading, n)
+		for i, h := range r.Headings {
+			c.Headings[i] = site.Heading{Level: h.Level, ID: h.ID, Text: h.Text}
+		}
 	}
 	return c
 }
 
 func mentions(l *linker, r markdown.Result) []*site.Mention {
-	out := make([]*site.Mention, 0, len(r.Mentions))
+	each := make([]site.Mention, 0, len(r.Mentions))
 	for _, m := range r.Mentions {
 		if e := l.entity[m.Ref]; e != nil {
-			out = append(out, &site.Mention{Entity: e, Count: m.Count, Sections: m.Sections, Sentence: m.Sentence})
+			each = append(each, site.Mention{Entity: e, Count: m.Count, Sections: m.Sections, Sentence: m.Sentence})
 		}
+	}
+	out := make([]*site.Mention, len(each))
+	for i := range each {
+		out[i] = &each[i]
 	}
 	return out
 }

@@ -321,20 +321,36 @@ func (m *Memo) keepWeights(s *Site) {
 // entities and topics in the order its page shows them, and one
 // Appearance for each of its entities, in the order of b.Entities.
 func (b *Briefing) assemble() []*Appearance {
-	for _, sec := range b.Sections {
-		sec.Briefing = b
-		sec.Entities = sec.Entities[:0]
+	// Each section's entities, in the order of the mentions, are parts of
+	// one array: a briefing is a few objects for the collector to trace
+	// rather than one for each section.
+	at := make([]int, len(b.Sections)+1) // where each section's part ends
+	for _, m := range b.Mentions {
+		for _, i := range m.Sections {
+			at[i+1]++
+		}
 	}
+	for i := range b.Sections {
+		at[i+1] += at[i]
+	}
+	all := make([]*Entity, at[len(b.Sections)])
 	counts := make(map[*Entity]int, len(b.Mentions))
 	for _, m := range b.Mentions {
 		counts[m.Entity] += m.Count
 		for _, i := range m.Sections {
-			sec := b.Sections[i]
-			sec.Entities = append(sec.Entities, m.Entity)
+			all[at[i]] = m.Entity
+			at[i]++
 		}
 	}
-	for _, sec := range b.Sections {
-		slices.SortFunc(sec.Entities, func(a, b *Entity) int { return compareFold(a.Name, b.Name) })
+	start := 0
+	for i, sec := range b.Sections {
+		sec.Briefing = b
+		sec.Entities = nil
+		if end := at[i]; end > start {
+			sec.Entities = all[start:end:end]
+			slices.SortFunc(sec.Entities, func(a, b *Entity) int { return compareFold(a.Name, b.Name) })
+			start = end
+		}
 	}
 
 	// The briefing's entities: mentioned ones by count, then listed ones.
@@ -351,8 +367,10 @@ func (b *Briefing) assemble() []*Appearance {
 		return cmp.Or(cmp.Compare(counts[y], counts[x]), compareFold(x.Name, y.Name))
 	})
 	apps := make([]*Appearance, len(b.Entities))
+	each := make([]Appearance, len(b.Entities))
 	for i, e := range b.Entities {
-		a := &Appearance{Briefing: b, Count: counts[e], Listed: slices.Contains(b.Listed, e)}
+		a := &each[i]
+		*a = Appearance{Briefing: b, Count: counts[e], Listed: slices.Contains(b.Listed, e)}
 		for _, m := range b.Mentions {
 			if m.Entity == e {
 				a.Sentence = m.Sentence
@@ -485,6 +503,7 @@ func (s *Site) relate(m *Memo, owns []*own) {
 	parallelWith(n, func() func(int) {
 		scores := make([]float64, n)
 		var touched []int32
+		var shared []weighted
 		best := make([]int32, 0, RelatedLimit)
 		// better is the order of related briefings: higher score first; on
 		// equal scores the lower index, which is the newer briefing since
@@ -520,15 +539,22 @@ func (s *Site) relate(m *Memo, owns []*own) {
 					best[j], best[j-1] = best[j-1], best[j]
 				}
 			}
+			// One array holds the briefing's related ones and one their
+			// shared names.
 			b.Related = b.Related[:0]
-			for _, o := range best {
-				var shared []weighted
+			rel := make([]Related, len(best))
+			names := make([]string, 0, len(best)*sharedShown)
+			for j, o := range best {
+				shared = shared[:0]
 				for _, k := range keys[i] {
 					if slices.Contains(keys[o], k) {
 						shared = append(shared, weighted{name(k), weights[k]})
 					}
 				}
-				b.Related = append(b.Related, &Related{Briefing: s.Briefings[o], Score: scores[o], Shared: telling(shared)})
+				from := len(names)
+				names = appendTelling(names, shared)
+				rel[j] = Related{Briefing: s.Briefings[o], Score: scores[o], Shared: names[from:len(names):len(names)]}
+				b.Related = append(b.Related, &rel[j])
 				if m != nil {
 					m.related.list[i] = append(m.related.list[i], memoRelated{o, scores[o], b.Related[len(b.Related)-1].Shared})
 				}
@@ -575,13 +601,18 @@ type weighted struct {
 // related: the rarest first, each name once (an entity and a topic may
 // share one), at most sharedShown of them.
 func telling(ws []weighted) []string {
+	return appendTelling(make([]string, 0, min(len(ws), sharedShown)), ws)
+}
+
+// appendTelling appends telling(ws) to out.
+func appendTelling(out []string, ws []weighted) []string {
 	slices.SortFunc(ws, func(a, b weighted) int { return cmp.Or(cmp.Compare(b.w, a.w), compareFold(a.name, b.name)) })
-	out := make([]string, 0, min(len(ws), sharedShown))
+	from := len(out)
 	for _, w := range ws {
-		if len(out) == sharedShown {
+		if len(out)-from == sharedShown {
 			break
 		}
-		if !slices.Contains(out, w.name) {
+		if !slices.Contains(out[from:], w.name) {
 			out = append(out, w.name)
 		}
 	}
