@@ -85,7 +85,8 @@ func (sh *memoShard) put(k memoKey, h template.HTML) {
 }
 
 const (
-	memoShards = 16
+	memoShardBits = 4
+	memoShards    = 1 << memoShardBits
 	// memoArgs is how many key/value pairs a memoized call may have.
 	memoArgs = 2
 	// memoMaxBytes bounds what a build keeps, memoGenBytes what one
@@ -182,9 +183,13 @@ func addresses[T any](list []*T) string {
 	return unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(list))), len(list)*int(unsafe.Sizeof(list[0])))
 }
 
+// shard picks the shard of k from its first value, its call and its
+// page depth, mixed so that documents allocated a size class apart (whose
+// addresses share their low bits) spread over every shard.
 func (m *memo) shard(k *memoKey) int {
-	h := uintptr(k.vals[0].p)>>4 + uintptr(k.vals[0].n) + uintptr(len(k.vals[0].s)) + uintptr(unsafe.Pointer(k.call))>>4 + uintptr(len(k.root))
-	return int(h % memoShards)
+	h := uint64(uintptr(k.vals[0].p)) ^ uint64(k.vals[0].n) ^ uint64(len(k.vals[0].s))<<32 ^
+		uint64(uintptr(unsafe.Pointer(k.call)))<<7 ^ uint64(len(k.root))<<48
+	return int((h * 0x9e3779b97f4a7c15) >> (64 - memoShardBits))
 }
 
 // load returns the result kept for k, moving it into the current

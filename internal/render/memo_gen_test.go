@@ -4,6 +4,9 @@ import (
 	"html/template"
 	"strings"
 	"testing"
+	"unsafe"
+
+	"github.com/dossier-dev/dossier/internal/site"
 )
 
 // TestMemoGenerations: a memo keeps a result that pages keep using while
@@ -38,5 +41,23 @@ func TestMemoGenerations(t *testing.T) {
 	last := keys[len(keys)-1]
 	if h, ok := m.load(&last); !ok || h != html {
 		t.Error("the newest result is not kept")
+	}
+}
+
+// TestMemoShardSpread: the results of documents allocated one after the
+// other, whose addresses differ by their size, spread over every shard.
+func TestMemoShardSpread(t *testing.T) {
+	m := new(memo)
+	call := &partialCall{name: "entity/link"}
+	briefings := make([]site.Briefing, 1600)
+	var per [memoShards]int
+	for i := range briefings {
+		k := memoKey{call: call, root: "../../", vals: [memoArgs]memoVal{{kind: memoBriefing, p: unsafe.Pointer(&briefings[i])}}}
+		per[m.shard(&k)]++
+	}
+	for i, n := range per {
+		if n < len(briefings)/memoShards/2 {
+			t.Errorf("shard %d holds %d of %d briefings' results: %v", i, n, len(briefings), per)
+		}
 	}
 }
