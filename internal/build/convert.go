@@ -14,6 +14,7 @@ import (
 	"github.com/dossier-dev/dossier/internal/link"
 	"github.com/dossier-dev/dossier/internal/markdown"
 	"github.com/dossier-dev/dossier/internal/site"
+	"github.com/dossier-dev/dossier/internal/slab"
 )
 
 // linker holds the name tables of one build.
@@ -70,21 +71,30 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 	mode := linkMode(s)
 	type task struct {
 		doc  markdown.Doc
-		done func(markdown.Result, []blob.Blob)
+		done func(markdown.Result, []blob.Blob, *keeper)
 	}
 	var tasks []task
-	eachDocument(s, l, func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob)) {
+	eachDocument(s, l, func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob, *keeper)) {
 		tasks = append(tasks, task{docFor(l, s, path, base, self, mode), done})
 	})
 
 	results := make([]diag.List, len(tasks))
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	workers := runtime.GOMAXPROCS(0)
+	g.SetLimit(workers)
+	// Each running conversion has a keeper of its own: at most workers
+	// run at once.
+	keepers := make(chan *keeper, workers)
+	for range workers {
+		keepers <- newKeeper()
+	}
 	for i, t := range tasks {
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			k := <-keepers
+			defer func() { keepers <- k }()
 			// In a full build the Markdown is read only now (see
 			// source.Options.Compact) and let go of once converted.
 			f := s.File(t.doc.Path)
@@ -97,7 +107,7 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 			}
 			doc.Source = src
 			r := conv.Convert(doc)
-			t.done(r, sp.Put(htmlParts(r)...))
+			t.done(r, sp.Put(htmlParts(r)...), k)
 			results[i] = r.Diags
 			tasks[i] = task{}
 			if sp != nil {
@@ -129,7 +139,7 @@ func linkMode(s *site.Site) markdown.Mode {
 // with its page folder, its own ref (so that it never links to itself) and
 // what to do with the result. Full builds and rebuilds both use it, so that
 // what a conversion sets in the model cannot differ between them.
-func eachDocument(s *site.Site, l *linker, add func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob))) {
+func eachDocument(s *site.Site, l *linker, add func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob, *keeper))) {
 	selfEntity := map[*site.Entity]*link.Ref{}
 	for r, e := range l.entity {
 		selfEntity[e] = r
@@ -147,9 +157,9 @@ func eachDocument(s *site.Site, l *linker, add func(path, base string, self *lin
 		return markdown.Smarten(written)
 	}
 	for _, b := range s.Briefings {
-		add(b.Path, "briefings/"+b.Slug+"/", nil, func(r markdown.Result, html []blob.Blob) {
-			b.Content = content(r, html, b)
-			b.Mentions = mentions(l, r)
+		add(b.Path, "briefings/"+b.Slug+"/", nil, func(r markdown.Result, html []blob.Blob, k *keeper) {
+			b.Content = k.content(r, html, b)
+			b.Mentions = k.mentions(l, r)
 			b.AutoSummary = b.Summary == ""
 			b.Summary = summary(b.Summary, r.Summary)
 			b.Location = markdown.Smarten(b.Location)
@@ -157,23 +167,23 @@ func eachDocument(s *site.Site, l *linker, add func(path, base string, self *lin
 	}
 	for _, e := range s.Entities {
 		if !e.Stub {
-			add(e.Path, "entities/"+e.Slug+"/", selfEntity[e], func(r markdown.Result, html []blob.Blob) {
-				e.Content = content(r, html, nil)
+			add(e.Path, "entities/"+e.Slug+"/", selfEntity[e], func(r markdown.Result, html []blob.Blob, k *keeper) {
+				e.Content = k.content(r, html, nil)
 				e.Summary = summary(e.Summary, r.Summary)
 			})
 		}
 	}
 	for _, t := range s.Topics {
 		if !t.Stub {
-			add(t.Path, "topics/"+t.Slug+"/", selfTopic[t], func(r markdown.Result, html []blob.Blob) {
-				t.Content = content(r, html, nil)
+			add(t.Path, "topics/"+t.Slug+"/", selfTopic[t], func(r markdown.Result, html []blob.Blob, k *keeper) {
+				t.Content = k.content(r, html, nil)
 				t.Summary = summary(t.Summary, r.Summary)
 			})
 		}
 	}
 	for _, p := range s.Pages {
-		add(p.Path, p.Slug+"/", nil, func(r markdown.Result, html []blob.Blob) {
-			p.Content = content(r, html, nil)
+		add(p.Path, p.Slug+"/", nil, func(r markdown.Result, html []blob.Blob, k *keeper) {
+			p.Content = k.content(r, html, nil)
 			p.Summary = summary(p.Summary, r.Summary)
 		})
 	}
@@ -197,40 +207,81 @@ func htmlParts(r markdown.Result) [][]byte {
 	return append(parts, r.Footnotes)
 }
 
+// keeper allocates what the model keeps of conversion results: the
+// values of a full build come from blocks of their own (see package slab),
+// one keeper for each worker; noKeeper, for rebuilds, allocates each value
+// on its own.
+type keeper struct {
+	sections    *slab.Of[site.Section]
+	sectionPtrs *slab.Of[*site.Section]
+	headings    *slab.Of[site.Heading]
+	mentionVals *slab.Of[site.Mention]
+	mentionPtrs *slab.Of[*site.Mention]
+	ints        *slab.Of[int]
+	strings     *slab.Strings
+}
+
+func newKeeper() *keeper {
+	return &keeper{new(slab.Of[site.Section]), new(slab.Of[*site.Section]), new(slab.Of[site.Heading]),
+		new(slab.Of[site.Mention]), new(slab.Of[*site.Mention]), new(slab.Of[int]), new(slab.Strings)}
+}
+
+var noKeeper = &keeper{}
+
 // content copies a conversion result into the model, with its HTML as
 // html (the blobs of htmlParts).
-func content(r markdown.Result, html []blob.Blob, b *site.Briefing) site.Content {
+func (k *keeper) content(r markdown.Result, html []blob.Blob, b *site.Briefing) site.Content {
 	c := site.Content{Footnotes: html[len(r.Sections)]}
 	if n := len(r.Sections); n > 0 {
-		// One array holds every section: a document is a few objects for
-		// the collector to trace rather than one for each section.
-		secs := make([]site.Section, n)
-		c.Sections = make([]*site.Section, n)
+		secs := k.sections.Make(n)
+		c.Sections = k.sectionPtrs.Make(n)
 		for i, sec := range r.Sections {
-			secs[i] = site.Section{Briefing: b, Index: i, ID: sec.ID, Title: sec.Title,
+			secs[i] = site.Section{Briefing: b, Index: i, ID: k.strings.Clone(sec.ID), Title: k.strings.Clone(sec.Title),
 				Line: sec.Line, HTML: html[i], TopicNames: sec.Topics}
 			c.Sections[i] = &secs[i]
 		}
 	}
 	if n := len(r.Headings); n > 0 {
-		c.Headings = make([]site.Heading, n)
+		c.Headings = k.headings.Make(n)
 		for i, h := range r.Headings {
-			c.Headings[i] = site.Heading{Level: h.Level, ID: h.ID, Text: h.Text}
+			c.Headings[i] = site.Heading{Level: h.Level, ID: k.sameOrClone(h.ID, c.Sections, func(s *site.Section) string { return s.ID }),
+				Text: k.sameOrClone(h.Text, c.Sections, func(s *site.Section) string { return s.Title })}
 		}
 	}
 	return c
 }
 
-func mentions(l *linker, r markdown.Result) []*site.Mention {
-	each := make([]site.Mention, 0, len(r.Mentions))
-	for _, m := range r.Mentions {
-		if e := l.entity[m.Ref]; e != nil {
-			each = append(each, site.Mention{Entity: e, Count: m.Count, Sections: m.Sections, Sentence: m.Sentence})
+// sameOrClone returns the string of one of secs equal to v (a heading's
+// id or text is usually a section's), else a copy of v.
+func (k *keeper) sameOrClone(v string, secs []*site.Section, of func(*site.Section) string) string {
+	for _, sec := range secs {
+		if of(sec) == v {
+			return of(sec)
 		}
 	}
-	out := make([]*site.Mention, len(each))
-	for i := range each {
-		out[i] = &each[i]
+	return k.strings.Clone(v)
+}
+
+// mentions copies the mentions of a conversion result into the model.
+func (k *keeper) mentions(l *linker, r markdown.Result) []*site.Mention {
+	n := 0
+	for _, m := range r.Mentions {
+		if l.entity[m.Ref] != nil {
+			n++
+		}
+	}
+	each := k.mentionVals.Make(n)
+	out := k.mentionPtrs.Make(n)
+	if out == nil {
+		out = []*site.Mention{}
+	}
+	i := 0
+	for _, m := range r.Mentions {
+		if e := l.entity[m.Ref]; e != nil {
+			each[i] = site.Mention{Entity: e, Count: m.Count, Sections: k.ints.Clone(m.Sections), Sentence: k.strings.Clone(m.Sentence)}
+			out[i] = &each[i]
+			i++
+		}
 	}
 	return out
 }

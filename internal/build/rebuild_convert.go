@@ -153,12 +153,12 @@ func (ss *Session) convert(ctx context.Context, s *site.Site, patch []*site.Brie
 	type task struct {
 		doc    markdown.Doc
 		self   string
-		done   func(markdown.Result, []blob.Blob)
+		done   func(markdown.Result, []blob.Blob, *keeper)
 		entry  *convEntry
 		reused bool
 	}
 	var tasks []*task
-	add := func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob)) {
+	add := func(path, base string, self *link.Ref, done func(markdown.Result, []blob.Blob, *keeper)) {
 		if only != nil && !only[path] {
 			return
 		}
@@ -240,7 +240,9 @@ func (ss *Session) convert(ctx context.Context, s *site.Site, patch []*site.Brie
 			}
 			r.Mentions = ms
 		}
-		t.done(r, t.entry.html)
+		// A rebuild replaces a few documents at a time: no blocks, which
+		// the documents it keeps would hold on to.
+		t.done(r, t.entry.html, noKeeper)
 		if patch == nil {
 			diags.Merge(r.Diags)
 		}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/dossier-dev/dossier/internal/slab"
 )
 
 // RelatedLimit is how many related briefings a briefing page lists.
@@ -123,9 +125,12 @@ func (s *Site) AssembleWith(m *Memo) {
 	}
 
 	owns := make([]*own, len(s.Briefings))
-	ownOf := func(i int) { owns[i] = s.Briefings[i].own(len(s.Entities)) }
+	ownOf := func(i int) { owns[i] = s.Briefings[i].own(len(s.Entities), noKeep) }
 	if m == nil {
-		parallel(len(s.Briefings), ownOf)
+		parallelWith(len(s.Briefings), func() func(int) {
+			k := newKeep()
+			return func(i int) { owns[i] = s.Briefings[i].own(len(s.Entities), k) }
+		})
 	} else {
 		// A briefing's own part depends on nothing but the briefing and
 		// the ranks of the entities and topics.
@@ -211,8 +216,8 @@ func (s *Site) AssembleWith(m *Memo) {
 
 // own computes what concerns b alone (see assemble) and the keys the
 // lists of many briefings are counted from; ne is the number of entities.
-func (b *Briefing) own(ne int) *own {
-	o := &own{apps: b.assemble()}
+func (b *Briefing) own(ne int, k *keep) *own {
+	o := &own{apps: b.assemble(k)}
 	for _, m := range b.Mentions {
 		for _, j := range m.Sections {
 			for _, t := range b.Sections[j].Topics {
@@ -320,7 +325,7 @@ func (m *Memo) keepWeights(s *Site) {
 // assemble computes what concerns b alone: its sections' entities, its
 // entities and topics in the order its page shows them, and one
 // Appearance for each of its entities, in the order of b.Entities.
-func (b *Briefing) assemble() []*Appearance {
+func (b *Briefing) assemble(k *keep) []*Appearance {
 	// Each section's entities, in the order of the mentions, are parts of
 	// one array: a briefing is a few objects for the collector to trace
 	// rather than one for each section.
@@ -333,7 +338,7 @@ func (b *Briefing) assemble() []*Appearance {
 	for i := range b.Sections {
 		at[i+1] += at[i]
 	}
-	all := make([]*Entity, at[len(b.Sections)])
+	all := k.entities.Make(at[len(b.Sections)])
 	counts := make(map[*Entity]int, len(b.Mentions))
 	for _, m := range b.Mentions {
 		counts[m.Entity] += m.Count
@@ -354,6 +359,9 @@ func (b *Briefing) assemble() []*Appearance {
 	}
 
 	// The briefing's entities: mentioned ones by count, then listed ones.
+	if n := len(b.Mentions) + len(b.Listed); cap(b.Entities) < n {
+		b.Entities = k.entities.Make(n)
+	}
 	b.Entities = b.Entities[:0]
 	for _, m := range b.Mentions {
 		b.Entities = append(b.Entities, m.Entity)
@@ -367,7 +375,7 @@ func (b *Briefing) assemble() []*Appearance {
 		return cmp.Or(cmp.Compare(counts[y], counts[x]), compareFold(x.Name, y.Name))
 	})
 	apps := make([]*Appearance, len(b.Entities))
-	each := make([]Appearance, len(b.Entities))
+	each := k.appearances.Make(len(b.Entities))
 	for i, e := range b.Entities {
 		a := &each[i]
 		*a = Appearance{Briefing: b, Count: counts[e], Listed: slices.Contains(b.Listed, e)}
@@ -380,6 +388,13 @@ func (b *Briefing) assemble() []*Appearance {
 	}
 
 	// The briefing's topics: tagged ones and those of its sections.
+	n := len(b.Tagged)
+	for _, sec := range b.Sections {
+		n += len(sec.Topics)
+	}
+	if cap(b.Topics) < n {
+		b.Topics = k.topics.Make(n)
+	}
 	b.Topics = append(b.Topics[:0], b.Tagged...)
 	for _, sec := range b.Sections {
 		for _, t := range sec.Topics {
@@ -504,6 +519,10 @@ func (s *Site) relate(m *Memo, owns []*own) {
 		scores := make([]float64, n)
 		var touched []int32
 		var shared []weighted
+		k := noKeep
+		if m == nil {
+			k = newKeep()
+		}
 		best := make([]int32, 0, RelatedLimit)
 		// better is the order of related briefings: higher score first; on
 		// equal scores the lower index, which is the newer briefing since
@@ -541,9 +560,12 @@ func (s *Site) relate(m *Memo, owns []*own) {
 			}
 			// One array holds the briefing's related ones and one their
 			// shared names.
+			if cap(b.Related) < len(best) {
+				b.Related = k.relatedPtrs.Make(len(best))
+			}
 			b.Related = b.Related[:0]
-			rel := make([]Related, len(best))
-			names := make([]string, 0, len(best)*sharedShown)
+			rel := k.related.Make(len(best))
+			names := k.names.Make(len(best) * sharedShown)[:0]
 			for j, o := range best {
 				shared = shared[:0]
 				for _, k := range keys[i] {
@@ -565,6 +587,25 @@ func (s *Site) relate(m *Memo, owns []*own) {
 		}
 	})
 }
+
+// keep allocates what Assemble keeps for the pages: a full build's values
+// come from blocks of their own (see package slab), one keep for each
+// worker; noKeep, for a Memo's rebuilds, allocates each value on its own.
+type keep struct {
+	entities    *slab.Of[*Entity]
+	topics      *slab.Of[*Topic]
+	appearances *slab.Of[Appearance]
+	related     *slab.Of[Related]
+	relatedPtrs *slab.Of[*Related]
+	names       *slab.Of[string]
+}
+
+func newKeep() *keep {
+	return &keep{new(slab.Of[*Entity]), new(slab.Of[*Topic]), new(slab.Of[Appearance]),
+		new(slab.Of[Related]), new(slab.Of[*Related]), new(slab.Of[string])}
+}
+
+var noKeep = &keep{}
 
 // relateSum is a digest of everything relate reads: each briefing's names
 // in order (as numbers) and the names themselves.
