@@ -185,16 +185,28 @@ func (s *Site) AssembleWith(m *Memo) {
 		pairs = append(pairs, o.pairs...)
 		entityTopics = append(entityTopics, o.entityTopics...)
 	}
+	// Each list is counted first and then filled in a part of one array:
+	// grown by append, the lists left as much garbage as they kept.
+	nRelated := make([]int, len(s.Entities))
+	runs(pairs, func(x, y, _ int) { nRelated[x]++; nRelated[y]++ })
+	related := carve[uint64](nRelated)
 	runs(pairs, func(x, y, n int) {
-		a, b := s.Entities[x], s.Entities[y]
-		a.related = append(a.related, uint64(y)<<32|uint64(n))
-		b.related = append(b.related, uint64(x)<<32|uint64(n))
+		related[x] = append(related[x], uint64(y)<<32|uint64(n))
+		related[y] = append(related[y], uint64(x)<<32|uint64(n))
 	})
+	nTopics, nEntities := make([]int, len(s.Entities)), make([]int, len(s.Topics))
+	runs(entityTopics, func(x, y, _ int) { nTopics[x]++; nEntities[y]++ })
+	topics, entities := carve[TopicWeight](nTopics), carve[EntityWeight](nEntities)
 	runs(entityTopics, func(x, y, n int) {
-		e, t := s.Entities[x], s.Topics[y]
-		e.Topics = append(e.Topics, TopicWeight{t, n})
-		t.Entities = append(t.Entities, EntityWeight{e, n})
+		topics[x] = append(topics[x], TopicWeight{s.Topics[y], n})
+		entities[y] = append(entities[y], EntityWeight{s.Entities[x], n})
 	})
+	for i, e := range s.Entities {
+		e.related, e.Topics = related[i], topics[i]
+	}
+	for i, t := range s.Topics {
+		t.Entities = entities[i]
+	}
 	parallel(len(s.Entities), func(i int) {
 		e := s.Entities[i]
 		slices.SortFunc(e.related, func(x, y uint64) int {
@@ -421,6 +433,25 @@ func runs(keys []uint64, fn func(x, y, n int)) {
 		fn(int(keys[i]>>32), int(keys[i]&math.MaxUint32), j-i)
 		i = j
 	}
+}
+
+// carve returns empty slices with the capacities of sizes, parts of one
+// array; nil for a size of 0.
+func carve[T any](sizes []int) [][]T {
+	total := 0
+	for _, n := range sizes {
+		total += n
+	}
+	all := make([]T, total)
+	out := make([][]T, len(sizes))
+	at := 0
+	for i, n := range sizes {
+		if n > 0 {
+			out[i] = all[at : at : at+n]
+			at += n
+		}
+	}
+	return out
 }
 
 // parallel calls fn(i) for every i below n, on every core.
