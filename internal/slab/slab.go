@@ -10,10 +10,12 @@
 // spans for 99 MB of live objects. Taken from blocks of their own, the
 // kept values fill their spans, and the garbage's spans are freed whole.
 //
-// The nil *Of and *Strings allocate each value on its own, as make and
-// strings.Clone do: for work whose values outlive the build's other
-// values unevenly (a preview server's rebuilds replace a few documents at
-// a time), where a block held by one surviving value would be waste.
+// The nil *Of and *Strings use no blocks: Make allocates with make, and
+// Clone returns its argument itself, shared rather than copied. They are
+// for work whose values outlive the build's other values unevenly (a
+// preview server's rebuilds replace a few documents at a time and keep
+// each conversion's result anyway), where a block held by one surviving
+// value would be waste.
 package slab
 
 import (
@@ -52,8 +54,11 @@ func (s *Of[T]) Make(n int) []T {
 	return out
 }
 
-// Clone returns a copy of v from s's blocks.
+// Clone returns a copy of v from s's blocks; the nil *Of returns v.
 func (s *Of[T]) Clone(v []T) []T {
+	if s == nil {
+		return v
+	}
 	out := s.Make(len(v))
 	copy(out, v)
 	return out
@@ -65,12 +70,16 @@ type Strings struct {
 	free []byte
 }
 
-// Clone returns a copy of v that does not share memory with v.
+// Clone returns a copy of v that does not share memory with v; the nil
+// *Strings returns v.
 func (s *Strings) Clone(v string) string {
+	if s == nil {
+		return v
+	}
 	if v == "" {
 		return ""
 	}
-	if s == nil || len(v) > blockBytes/8 {
+	if len(v) > blockBytes/8 {
 		return strings.Clone(v)
 	}
 	if len(s.free) < len(v) {

@@ -29,8 +29,12 @@ func TestMake(t *testing.T) {
 	if got := none.Make(4); len(got) != 4 || cap(got) != 4 {
 		t.Errorf("nil Of: len/cap %d/%d", len(got), cap(got))
 	}
-	if got := s.Clone([]int64{1, 2}); len(got) != 2 || got[0] != 1 || got[1] != 2 {
-		t.Errorf("Clone = %v", got)
+	src := []int64{1, 2}
+	if got := s.Clone(src); len(got) != 2 || got[0] != 1 || got[1] != 2 || &got[0] == &src[0] {
+		t.Errorf("Clone = %v, or not a copy", got)
+	}
+	if got := none.Clone(src); &got[0] != &src[0] {
+		t.Error("nil Of does not return its argument")
 	}
 }
 
@@ -70,7 +74,7 @@ func TestStrings(t *testing.T) {
 	}
 	var none *Strings
 	v := "Pyongyang"
-	if got := none.Clone(v); got != v || unsafe.StringData(got) == unsafe.StringData(v) {
-		t.Error("nil Strings does not copy")
+	if got := none.Clone(v); unsafe.StringData(got) != unsafe.StringData(v) || len(got) != len(v) {
+		t.Error("nil Strings does not return its argument")
 	}
 }
