@@ -187,6 +187,8 @@ func (s *Site) AssembleWith(m *Memo) {
 	}
 	// Each list is counted first and then filled in a part of one array:
 	// grown by append, the lists left as much garbage as they kept.
+	slices.Sort(pairs)
+	slices.Sort(entityTopics)
 	nRelated := make([]int, len(s.Entities))
 	runs(pairs, func(x, y, _ int) { nRelated[x]++; nRelated[y]++ })
 	related := carve[uint64](nRelated)
@@ -421,10 +423,9 @@ func (b *Briefing) assemble(k *keep) []*Appearance {
 
 func key(x, y int) uint64 { return uint64(x)<<32 | uint64(y) }
 
-// runs sorts keys and calls fn for each distinct key, in order, with the
-// two ranks it holds and how many times it occurs.
+// runs calls fn for each distinct key of the sorted keys, in order, with
+// the two ranks it holds and how many times it occurs.
 func runs(keys []uint64, fn func(x, y, n int)) {
-	slices.Sort(keys)
 	for i := 0; i < len(keys); {
 		j := i + 1
 		for j < len(keys) && keys[j] == keys[i] {
