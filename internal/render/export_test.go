@@ -8,7 +8,7 @@ func ForgetMemo(p *Page) { p.Site.memo = nil }
 func MemoSize(p *Page) int {
 	n := 0
 	for i := range p.Site.memo.shards {
-		n += len(p.Site.memo.shards[i].cur) + len(p.Site.memo.shards[i].old)
+		n += len(p.Site.memo.shards[i].cur.index) + len(p.Site.memo.shards[i].old.index)
 	}
 	return n
 }

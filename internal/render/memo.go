@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"io/fs"
 	"slices"
@@ -47,7 +48,7 @@ import (
 
 // memo is the store of rendered partials of one build. It belongs to the
 // build's SiteInfo, so that it lives exactly as long as the build's pages.
-// It is read far more often than written: a few shards, each a map under a
+// It is read far more often than written: a few shards, each under a
 // read-write lock, cost less than sync.Map, whose any keys would be hashed
 // through their types and allocated at every lookup.
 //
@@ -65,23 +66,67 @@ type memo struct {
 	pins   sync.Map // lists named in keys by their addresses (see store)
 }
 
-// memoShard is one part of a memo: two generations of results and the
-// bytes the current one holds, about.
+// memoShard is one part of a memo: two generations of results.
 type memoShard struct {
 	sync.RWMutex
-	cur, old map[memoKey]template.HTML
-	size     int64
+	cur, old memoGen
 }
 
-// put keeps h for k in the current generation, starting a new one when
-// it is full. The shard must be locked for writing.
-func (sh *memoShard) put(k memoKey, h template.HTML) {
-	n := int64(len(h) + memoEntryBytes)
-	if sh.cur == nil || sh.size+n > memoGenBytes {
-		sh.old, sh.cur, sh.size = sh.cur, make(map[memoKey]template.HTML), 0
+// memoGen is one generation of a shard's results. Its index maps the hash
+// of a key (see memoKey.hash) to the entry that holds the key and its
+// result: a map of 16-byte slots that holds no pointers, which a lookup
+// goes through in a cache line or two and the collector does not scan,
+// where a map keyed by the 112-byte keys themselves took several cache
+// misses a lookup on a large site. Two keys with the same hash share an
+// entry, the last one stored keeping it: load checks the key.
+type memoGen struct {
+	index  map[uint64]int32
+	chunks [][]memoEntry // entries in blocks of memoChunk, never moved
+	n      int32         // entries in use
+	size   int64         // bytes the generation holds, about
+}
+
+type memoEntry struct {
+	key  memoKey
+	html template.HTML
+}
+
+// memoChunk is how many entries a block of a generation holds.
+const memoChunk = 512
+
+// find returns the entry of k, whose hash is h, or nil.
+func (g *memoGen) find(h uint64, k *memoKey) *memoEntry {
+	i, ok := g.index[h]
+	if !ok {
+		return nil
 	}
-	sh.cur[k] = h
-	sh.size += n
+	e := &g.chunks[i/memoChunk][i%memoChunk]
+	if e.key != *k {
+		return nil
+	}
+	return e
+}
+
+// put keeps h for k, whose hash is hash, in the current generation,
+// starting a new one when it is full. The shard must be locked for
+// writing.
+func (sh *memoShard) put(hash uint64, k *memoKey, h template.HTML) {
+	n := int64(len(h) + memoEntryBytes)
+	g := &sh.cur
+	if g.index == nil || g.size+n > memoGenBytes {
+		sh.old, sh.cur = sh.cur, memoGen{index: make(map[uint64]int32)}
+	}
+	g.size += n
+	if i, ok := g.index[hash]; ok {
+		g.chunks[i/memoChunk][i%memoChunk] = memoEntry{*k, h}
+		return
+	}
+	if int(g.n) == len(g.chunks)*memoChunk {
+		g.chunks = append(g.chunks, make([]memoEntry, memoChunk))
+	}
+	g.chunks[g.n/memoChunk][g.n%memoChunk] = memoEntry{*k, h}
+	g.index[hash] = g.n
+	g.n++
 }
 
 const (
@@ -183,35 +228,67 @@ func addresses[T any](list []*T) string {
 	return unsafe.String((*byte)(unsafe.Pointer(unsafe.SliceData(list))), len(list)*int(unsafe.Sizeof(list[0])))
 }
 
-// shard picks the shard of k from its first value, its call and its
-// page depth, mixed so that documents allocated a size class apart (whose
-// addresses share their low bits) spread over every shard.
-func (m *memo) shard(k *memoKey) int {
-	h := uint64(uintptr(k.vals[0].p)) ^ uint64(k.vals[0].n) ^ uint64(len(k.vals[0].s))<<32 ^
-		uint64(uintptr(unsafe.Pointer(k.call)))<<7 ^ uint64(len(k.root))<<48
-	return int((h * 0x9e3779b97f4a7c15) >> (64 - memoShardBits))
+// hash is a hash of k for the memo's index and shards. Documents are
+// hashed by address (documents allocated a size class apart share their
+// low bits, which the mixing spreads) and root by its length, which is
+// all that tells the roots of a site's pages apart ("../" once for each
+// folder).
+func (k *memoKey) hash() uint64 {
+	h := mix(uint64(uintptr(unsafe.Pointer(k.call))) ^ uint64(len(k.root))<<48 ^ uint64(k.mode)<<56)
+	for _, v := range k.vals {
+		h = mix(h ^ uint64(v.kind) ^ uint64(uintptr(v.p)))
+		h = mix(h ^ uint64(v.n))
+		if v.s != "" {
+			h ^= maphash.String(memoSeed, v.s)
+		}
+	}
+	return h
+}
+
+var memoSeed = maphash.MakeSeed()
+
+// mix is the finaliser of splitmix64: every bit of x moves every bit of
+// the result.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// shard returns the shard of a key with hash h.
+func (m *memo) shard(h uint64) *memoShard {
+	return &m.shards[h>>(64-memoShardBits)]
 }
 
 // load returns the result kept for k, moving it into the current
 // generation if it was in the old one.
 func (m *memo) load(k *memoKey) (template.HTML, bool) {
-	sh := &m.shards[m.shard(k)]
+	hash := k.hash()
+	sh := m.shard(hash)
 	sh.RLock()
-	h, ok := sh.cur[*k]
-	old := false
-	if !ok {
-		h, ok = sh.old[*k]
-		old = ok
+	var h template.HTML
+	e := sh.cur.find(hash, k)
+	old := e == nil
+	if old {
+		e = sh.old.find(hash, k)
+	}
+	if e != nil {
+		h = e.html
 	}
 	sh.RUnlock()
+	if e == nil {
+		return "", false
+	}
 	if old {
 		sh.Lock()
-		if _, ok := sh.cur[*k]; !ok {
-			sh.put(*k, h)
+		if sh.cur.find(hash, k) == nil {
+			sh.put(hash, k, h)
 		}
 		sh.Unlock()
 	}
-	return h, ok
+	return h, true
 }
 
 // store keeps h for k; vals are the call's values.
@@ -226,9 +303,10 @@ func (m *memo) store(k *memoKey, h template.HTML, vals []any) {
 			m.pins.Store(k.vals[i].s, vals[i])
 		}
 	}
-	sh := &m.shards[m.shard(k)]
+	hash := k.hash()
+	sh := m.shard(hash)
 	sh.Lock()
-	sh.put(*k, h)
+	sh.put(hash, k, h)
 	sh.Unlock()
 }
 

@@ -86,7 +86,7 @@ func TestPartialGenericCalls(t *testing.T) {
 	}
 	kept := 0
 	for i := range p.Site.memo.shards {
-		kept += len(p.Site.memo.shards[i].cur) + len(p.Site.memo.shards[i].old)
+		kept += len(p.Site.memo.shards[i].cur.index) + len(p.Site.memo.shards[i].old.index)
 	}
 	if kept != 2 {
 		t.Errorf("%d results kept, want 2", kept)
