@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
-	"unsafe"
+	"sync"
 
 	"github.com/dossier-dev/dossier/internal/graph"
 	"github.com/dossier-dev/dossier/internal/site"
@@ -66,13 +66,13 @@ func (pb *planner) entityGraph() *Page {
 		return cmp.Or(cmp.Compare(b.Mentions, a.Mentions), cmp.Compare(len(b.Appearances), len(a.Appearances)))
 	})
 	nodes := ranked[:min(GraphLimit, len(ranked))]
-	p.Graph = drawGraph(p, nodes, -1, "Entity graph: the "+fmt.Sprint(len(nodes))+" most-mentioned entities and the briefings they share")
+	p.Graph = pb.drawGraph(p, nodes, -1, "Entity graph: the "+fmt.Sprint(len(nodes))+" most-mentioned entities and the briefings they share")
 	p.Graph.Total = len(ranked)
 	return p
 }
 
 // egoGraph draws an entity with the entities it appears with most.
-func egoGraph(p *Page, e *site.Entity) *GraphView {
+func (pb *planner) egoGraph(p *Page, e *site.Entity) *GraphView {
 	if e.RelatedCount() == 0 {
 		return nil
 	}
@@ -80,15 +80,16 @@ func egoGraph(p *Page, e *site.Entity) *GraphView {
 	for _, r := range e.TopRelated(egoLimit) {
 		nodes = append(nodes, r.Entity)
 	}
-	v := drawGraph(p, nodes, 0, e.Name+" and the entities that appear in the same briefings")
+	v := pb.drawGraph(p, nodes, 0, e.Name+" and the entities that appear in the same briefings")
 	v.Total = e.RelatedCount()
 	return v
 }
 
 // drawGraph lays out the given entities with an edge for every pair that
 // shares briefings.
-func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphView {
-	index := newNodeIndex(nodes)
+func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphView {
+	pos := nodePositions(len(pb.s.Entities), nodes)
+	defer pos.release(nodes)
 	g := graph.Graph{Center: center, Label: label}
 	v := &GraphView{Shown: len(nodes)}
 	types := map[string]bool{}
@@ -99,18 +100,17 @@ func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphVi
 			Title: fmt.Sprintf("%s (%s): %s in %s", e.Name, typeName(e.Type), countNoun(e.Mentions, "mention", "mentions"),
 				countNoun(len(e.Appearances), "briefing", "briefings"))})
 		n := GraphNode{Entity: e}
-		e.EachRelated(func(r site.EntityWeight) bool { // most shared first
-			j := index.find(r.Entity)
+		e.EachRelatedRank(func(rank, count int) { // most shared first
+			j := int(pos.at[rank])
 			if j < 0 {
-				return true
+				return
 			}
 			if i < j {
-				g.Edges = append(g.Edges, graph.Edge{A: i, B: j, Weight: r.Count})
+				g.Edges = append(g.Edges, graph.Edge{A: i, B: j, Weight: count})
 			}
 			if len(n.Links) < graphLinks {
-				n.Links = append(n.Links, r)
+				n.Links = append(n.Links, site.EntityWeight{Entity: nodes[j], Count: count})
 			}
-			return true
 		})
 		v.Nodes = append(v.Nodes, n)
 	}
@@ -126,51 +126,38 @@ func drawGraph(p *Page, nodes []*site.Entity, center int, label string) *GraphVi
 	return v
 }
 
-// nodeIndex finds the position of an entity among the nodes of a graph.
-// drawGraph looks up every entity each node appears with, hundreds per
-// node on a large site, almost all of them not in the graph: an open
-// addressing table of pointers answers that faster than a map.
-type nodeIndex struct {
-	slots []nodeSlot
-	shift uint
-}
+// positions gives the position of each node of a graph by the entity's
+// rank, -1 for every other entity. drawGraph walks the entities each node
+// appears with: at 100,000 briefings the popular ones appear with
+// thousands, almost none of them in the graph, and the lookup of each is
+// then a load from a table of a few tens of kilobytes.
+type positions struct{ at []int32 }
 
-type nodeSlot struct {
-	e *site.Entity
-	i int
-}
+// positionTables keep tables of -1 between graphs.
+var positionTables sync.Pool
 
-func newNodeIndex(nodes []*site.Entity) nodeIndex {
-	bits := uint(4)
-	for 1<<bits < 2*len(nodes) {
-		bits++
+// nodePositions returns the table for nodes on a site of n entities.
+func nodePositions(n int, nodes []*site.Entity) positions {
+	pos, _ := positionTables.Get().(*[]int32)
+	if pos == nil || len(*pos) < n {
+		t := make([]int32, n)
+		for i := range t {
+			t[i] = -1
+		}
+		pos = &t
 	}
-	x := nodeIndex{slots: make([]nodeSlot, 1<<bits), shift: 64 - bits}
 	for i, e := range nodes {
-		for h := x.hash(e); ; h = (h + 1) & (len(x.slots) - 1) {
-			if s := &x.slots[h]; s.e == nil || s.e == e {
-				*s = nodeSlot{e, i} // a repeated entity keeps its last position, as in a map
-				break
-			}
-		}
+		(*pos)[e.Rank()] = int32(i)
 	}
-	return x
+	return positions{at: *pos}
 }
 
-func (x nodeIndex) hash(e *site.Entity) int {
-	return int((uint64(uintptr(unsafe.Pointer(e))) * 0x9e3779b97f4a7c15) >> x.shift)
-}
-
-// find returns the node index of e, or -1.
-func (x nodeIndex) find(e *site.Entity) int {
-	for h := x.hash(e); ; h = (h + 1) & (len(x.slots) - 1) {
-		switch x.slots[h].e {
-		case e:
-			return x.slots[h].i
-		case nil:
-			return -1
-		}
+// release returns the table, all -1 again.
+func (p positions) release(nodes []*site.Entity) {
+	for _, e := range nodes {
+		p.at[e.Rank()] = -1
 	}
+	positionTables.Put(&p.at)
 }
 
 // strongest keeps the edges that are among the graphEdges heaviest of

@@ -232,7 +232,7 @@ func (pb *planner) entity(e *site.Entity, n, size int) *Page {
 		Appearances: page(e.Appearances, n, size), Related: e.TopRelated(relatedMax)}
 	p.Pager = pb.pager(p, PathOf(e), n, size, len(e.Appearances))
 	if n == 1 {
-		p.Graph = egoGraph(p, e)
+		p.Graph = pb.egoGraph(p, e)
 	}
 	return p
 }

@@ -182,6 +182,15 @@ func (e *Entity) EachRelated(fn func(EntityWeight) bool) {
 	}
 }
 
+// EachRelatedRank calls fn with the rank (index in Site.Entities) and
+// count of each entity of Related, in order: for walking the thousands an
+// entity of a large site appears with without loading each of them.
+func (e *Entity) EachRelatedRank(fn func(rank, count int)) {
+	for _, w := range e.related {
+		fn(int(w>>32), int(w&0xffffffff))
+	}
+}
+
 func (e *Entity) weight(w uint64) EntityWeight {
 	return EntityWeight{e.site.Entities[w>>32], int(w & 0xffffffff)}
 }
