@@ -747,14 +747,15 @@ func (g *digester) entityPage(d *digest, e *site.Entity, n, size int) {
 		d.bool(a.Listed)
 		// The sentence comes from the briefing's conversion, which
 		// digested it once, by the entity's place in the site.
-		d.int(len(a.Sentence))
-		if c := info.entry; c != nil && a.Sentence != "" {
+		sentence := a.Sentence()
+		d.int(len(sentence))
+		if c := info.entry; c != nil && sentence != "" {
 			if v, ok := c.sentenceSum(index); ok {
 				d.u64(v)
 				continue
 			}
 		}
-		d.str(a.Sentence)
+		d.str(sentence)
 	}
 	d.u64(g.eRel[e.Rank()])
 	if n == 1 {

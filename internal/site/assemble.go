@@ -393,9 +393,9 @@ func (b *Briefing) assemble(k *keep) []*Appearance {
 	for i, e := range b.Entities {
 		a := &each[i]
 		*a = Appearance{Briefing: b, Count: counts[e], Listed: slices.Contains(b.Listed, e)}
-		for _, m := range b.Mentions {
+		for j, m := range b.Mentions {
 			if m.Entity == e {
-				a.Sentence = m.Sentence
+				a.mention = int32(j + 1)
 			}
 		}
 		apps[i] = a

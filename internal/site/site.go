@@ -198,9 +198,22 @@ func (e *Entity) weight(w uint64) EntityWeight {
 // Appearance is one briefing that mentions or lists an entity.
 type Appearance struct {
 	Briefing *Briefing
-	Count    int    // mentions in the text
-	Sentence string // around the first mention; "" when only listed
-	Listed   bool   // named in the briefing's front matter
+	Count    int // mentions in the text
+	// mention is 1 + the index in Briefing.Mentions of the entity's
+	// mention, 0 when it is only listed: a large site has millions of
+	// appearances, and a string here was a pointer more for the collector
+	// to follow in each of them.
+	mention int32
+	Listed  bool // named in the briefing's front matter
+}
+
+// Sentence is the sentence around the entity's first mention in the
+// briefing, "" when the briefing only lists it.
+func (a *Appearance) Sentence() string {
+	if a.mention == 0 {
+		return ""
+	}
+	return a.Briefing.Mentions[a.mention-1].Sentence
 }
 
 // EntityWeight is an entity with a count.

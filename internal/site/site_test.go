@@ -136,7 +136,7 @@ func TestAssemble(t *testing.T) {
 	}
 
 	putin := ent("putin")
-	if putin.Mentions != 3 || len(putin.Appearances) != 2 || putin.Appearances[0].Briefing != newB || putin.Appearances[1].Sentence != "Putin waited." {
+	if putin.Mentions != 3 || len(putin.Appearances) != 2 || putin.Appearances[0].Briefing != newB || putin.Appearances[1].Sentence() != "Putin waited." {
 		t.Errorf("Putin: mentions %d, appearances %+v", putin.Mentions, putin.Appearances)
 	}
 	kozlov := ent("kozlov")
