@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestPack(t *testing.T) {
@@ -32,8 +33,8 @@ func TestPack(t *testing.T) {
 			if got := b.AppendTo([]byte("pre:")); !bytes.Equal(got, append([]byte("pre:"), tc.in...)) {
 				t.Errorf("AppendTo differs")
 			}
-			if b.z != tc.compressed {
-				t.Errorf("compressed = %v, want %v", b.z, tc.compressed)
+			if (b.kind == s2z) != tc.compressed {
+				t.Errorf("compressed = %v, want %v", b.kind == s2z, tc.compressed)
 			}
 			if tc.compressed && b.Size()*2 > b.Len() {
 				t.Errorf("compressed to %d of %d bytes", b.Size(), b.Len())
@@ -52,5 +53,13 @@ func TestPack(t *testing.T) {
 	}
 	if Pack([]byte("a")).Equal(Pack([]byte("b"))) {
 		t.Error("different bytes are Equal")
+	}
+}
+
+// TestBlobSize: a site keeps a Blob for every section it converts, so
+// that one stays three words.
+func TestBlobSize(t *testing.T) {
+	if got, want := unsafe.Sizeof(Blob{}), 3*unsafe.Sizeof(uintptr(0)); got != want {
+		t.Errorf("a Blob is %d bytes, want %d", got, want)
 	}
 }

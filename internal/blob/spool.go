@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // A Spool keeps blobs in a temporary file instead of in memory. A full
@@ -55,13 +56,16 @@ func (sp *Spool) Put(parts ...[]byte) []Blob {
 	}
 	for i, p := range parts {
 		if len(p) < raw {
-			out[i] = Blob{data: slices.Clone(p), n: len(p)}
+			out[i] = inMemory(slices.Clone(p), len(p), plain)
 			continue
+		}
+		if len(p) > maxLen {
+			panic("blob: a blob of 4 GiB or more")
 		}
 		if sp.err == nil {
 			_, sp.err = sp.w.Write(p)
 		}
-		out[i] = Blob{sp: sp, off: sp.size, n: len(p)}
+		out[i] = Blob{p: unsafe.Pointer(sp), m: sp.size, n: uint32(len(p)), kind: spooled}
 		sp.size += int64(len(p))
 	}
 	return out

@@ -63,7 +63,7 @@ func TestNilSpoolPacks(t *testing.T) {
 	var sp *Spool
 	in := []byte(strings.Repeat("<p>in memory</p>", 30))
 	b := sp.Put(in)[0]
-	if b.sp != nil || !b.z {
+	if b.kind != s2z {
 		t.Errorf("a nil spool should pack in memory, compressed")
 	}
 	if !bytes.Equal(b.Bytes(), in) {
