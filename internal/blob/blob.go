@@ -45,11 +45,16 @@ const (
 // limits keep far below it.
 const maxLen = 1<<32 - 1
 
-// inMemory returns a Blob of data, which it keeps.
-func inMemory(data []byte, n int, kind uint8) Blob {
+// checkLen panics on a blob too long for a Blob to describe.
+func checkLen(n int) {
 	if n > maxLen {
 		panic("blob: a blob of 4 GiB or more")
 	}
+}
+
+// inMemory returns a Blob of data, which it keeps.
+func inMemory(data []byte, n int, kind uint8) Blob {
+	checkLen(n)
 	if len(data) == 0 {
 		return Blob{n: uint32(n), kind: kind}
 	}

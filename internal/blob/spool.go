@@ -59,9 +59,7 @@ func (sp *Spool) Put(parts ...[]byte) []Blob {
 			out[i] = inMemory(slices.Clone(p), len(p), plain)
 			continue
 		}
-		if len(p) > maxLen {
-			panic("blob: a blob of 4 GiB or more")
-		}
+		checkLen(len(p))
 		if sp.err == nil {
 			_, sp.err = sp.w.Write(p)
 		}

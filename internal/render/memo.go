@@ -74,11 +74,13 @@ type memoShard struct {
 
 // memoGen is one generation of a shard's results. Its index maps the hash
 // of a key (see memoKey.hash) to the entry that holds the key and its
-// result: a map of 16-byte slots that holds no pointers, which a lookup
-// goes through in a cache line or two and the collector does not scan,
-// where a map keyed by the 112-byte keys themselves took several cache
-// misses a lookup on a large site. Two keys with the same hash share an
-// entry, the last one stored keeping it: load checks the key.
+// result: a map of 16-byte slots that holds no pointers, which the
+// collector does not scan, instead of a map keyed by the 112-byte keys
+// themselves, whose generated hash walked every field (BenchmarkMemoLoad:
+// 1.1 µs a lookup then, 0.47 µs now). On a large site a lookup still
+// takes two cache misses, one in the index and one in the entry. Two keys
+// with the same hash share an entry, the last one stored keeping it: load
+// checks the key.
 type memoGen struct {
 	index  map[uint64]int32
 	chunks [][]memoEntry // entries in blocks of memoChunk, never moved
