@@ -131,25 +131,28 @@ func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label st
 // appears with: at 100,000 briefings the popular ones appear with
 // thousands, almost none of them in the graph, and the lookup of each is
 // then a load from a table of a few tens of kilobytes.
-type positions struct{ at []int32 }
+type positions struct {
+	at  []int32
+	buf *[]int32 // what positionTables holds: at, by pointer, so that putting it back allocates nothing
+}
 
 // positionTables keep tables of -1 between graphs.
 var positionTables sync.Pool
 
 // nodePositions returns the table for nodes on a site of n entities.
 func nodePositions(n int, nodes []*site.Entity) positions {
-	pos, _ := positionTables.Get().(*[]int32)
-	if pos == nil || len(*pos) < n {
+	buf, _ := positionTables.Get().(*[]int32)
+	if buf == nil || len(*buf) < n {
 		t := make([]int32, n)
 		for i := range t {
 			t[i] = -1
 		}
-		pos = &t
+		buf = &t
 	}
 	for i, e := range nodes {
-		(*pos)[e.Rank()] = int32(i)
+		(*buf)[e.Rank()] = int32(i) // a repeated entity keeps its last position
 	}
-	return positions{at: *pos}
+	return positions{at: *buf, buf: buf}
 }
 
 // release returns the table, all -1 again.
@@ -157,7 +160,7 @@ func (p positions) release(nodes []*site.Entity) {
 	for _, e := range nodes {
 		p.at[e.Rank()] = -1
 	}
-	positionTables.Put(&p.at)
+	positionTables.Put(p.buf)
 }
 
 // strongest keeps the edges that are among the graphEdges heaviest of
