@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -295,6 +296,58 @@ func TestListPagination(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(out, list, "page", "3")); err == nil {
 				t.Errorf("%s has a page 3 for two briefings", list)
 			}
+		}
+	}
+}
+
+// TestEntityTopicsCapped gives an entity sections under 14 topics: its
+// page's sidebar lists the 12 with most sections, most first, and says how
+// many more there are, on every page of the entity.
+func TestEntityTopicsCapped(t *testing.T) {
+	src := t.TempDir()
+	files := map[string]string{
+		"dossier.toml":                     "title = \"Test\"\npageSize = 1\n",
+		"content/entities/ada-lovelace.md": "---\nname: Ada Lovelace\ntype: person\n---\n",
+	}
+	var body strings.Builder
+	for i := 1; i <= 14; i++ {
+		files[fmt.Sprintf("content/topics/t%02d.md", i)] = fmt.Sprintf("---\ntitle: Topic %02d\n---\n", i)
+		// Topic 14 has the most sections and topic 1 the fewest; the
+		// ones cut are the two with fewest, 01 and 02.
+		for range i {
+			fmt.Fprintf(&body, "## Topic %02d\n\nAda Lovelace wrote.\n\n", i)
+		}
+	}
+	files["content/briefings/2024-01-01-a.md"] = "---\ntitle: A\ndate: 2024-01-01\n---\n" + body.String()
+	files["content/briefings/2024-01-02-b.md"] = "---\ntitle: B\ndate: 2024-01-02\n---\nAda Lovelace again.\n"
+	for name, text := range files {
+		p := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := buildSite(t, src, Options{})
+	for _, page := range []string{"entities/ada-lovelace/index.html", "entities/ada-lovelace/page/2/index.html"} {
+		aside := find(parse(t, out, page), func(n *html.Node) bool { return attr(n, "aria-labelledby") == "_aside-topics" })
+		if aside == nil {
+			t.Fatalf("%s: no topics in the sidebar", page)
+		}
+		var got []string
+		for _, a := range findAll(aside, func(n *html.Node) bool { return hasClass(n, "chip-topic") }) {
+			got = append(got, textOf(a))
+		}
+		var want []string
+		for i := 14; i > 2; i-- {
+			want = append(want, fmt.Sprintf("Topic %02d", i))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: sidebar topics\n got %q\nwant %q", page, got, want)
+		}
+		if more := textOf(aside); !strings.Contains(more, "and 2 other topics") {
+			t.Errorf("%s: sidebar does not say how many topics are left out: %q", page, more)
 		}
 	}
 }

@@ -29,6 +29,7 @@ const (
 	homeLatest   = 10
 	homeEntities = 15
 	relatedMax   = 12
+	topicsMax    = 12
 	taggedMax    = 12
 	// pagerWindow is how many page links a pager shows on each side of
 	// the current page, besides the first and the last.
@@ -229,7 +230,8 @@ func (pb *planner) entity(e *site.Entity, n, size int) *Page {
 	p.Description = e.Summary
 	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: PathOf(e), OwnPage: true}
 	p.Entity = &EntityView{E: e, Body: pb.sections(p, e.Content.Sections, own),
-		Appearances: page(e.Appearances, n, size), Related: e.TopRelated(relatedMax)}
+		Appearances: page(e.Appearances, n, size), Related: e.TopRelated(relatedMax),
+		Topics: e.Topics[:min(topicsMax, len(e.Topics))], TopicsMore: max(0, len(e.Topics)-topicsMax)}
 	p.Pager = pb.pager(p, PathOf(e), n, size, len(e.Appearances))
 	if n == 1 {
 		p.Graph = pb.egoGraph(p, e)

@@ -165,6 +165,12 @@ type EntityView struct {
 	// list the entity, newest first.
 	Appearances []*site.Appearance
 	Related     []site.EntityWeight // at most 12
+	// Topics are the entity's topics with most sections first (at most
+	// 12), and TopicsMore how many more there are: like Related, the
+	// sidebar stays short however many topics a large site gives an
+	// entity, and it is repeated on every page of the entity.
+	Topics     []site.TopicWeight
+	TopicsMore int
 }
 
 // DocView is a plain page's content.
