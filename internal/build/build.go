@@ -143,6 +143,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		w.Abort()
 		return nil, err
 	}
+	// Nothing reads a source file after loading: not rendering, not the
+	// caller, since a full build is not rebuilt from.
+	m.Site.ForgetFiles()
 	ropts := render.Options{Offline: opts.Offline || m.Config.Offline, BaseURL: m.Config.BaseURL}
 	if opts.BaseURL != nil {
 		ropts.BaseURL = baseURL

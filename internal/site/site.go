@@ -29,6 +29,13 @@ type Site struct {
 // or nil for stubs and unknown paths.
 func (s *Site) File(path string) *source.File { return s.files[path] }
 
+// ForgetFiles lets go of the decoded source files, after which File
+// returns nil. A full build calls it once the site is assembled: pages are
+// rendered from the model alone, and the files' structures (front matter
+// values, lists, positions, a few dozen pointers each) would otherwise stay
+// for the collector to trace in every collection while pages render.
+func (s *Site) ForgetFiles() { s.files = nil }
+
 // Content is a converted Markdown body, shared by every kind of document.
 // HTML holds link and id sentinels; the render package resolves them for the
 // page the content is placed on.
