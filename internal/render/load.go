@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -32,11 +33,38 @@ const BookTemplate = "book.html"
 var commonTemplates = []string{"base.html", "partials.html"}
 
 // Renderer holds the parsed templates, one set per page kind. It is safe for
-// concurrent use: templates are parsed once and only executed afterwards.
+// concurrent use: templates are parsed once, and each page is rendered with
+// a clone of its kind's set that no other goroutine is using (see
+// partials.clone).
 type Renderer struct {
-	pages    map[string]*template.Template // by kind ("briefing")
-	paths    map[string]string             // template name → file path, for errors
-	embedded map[string]bool               // template names read from the embedded default theme
+	pages    map[string]*pageSet // by kind ("briefing")
+	paths    map[string]string   // template name → file path, for errors
+	embedded map[string]bool     // template names read from the embedded default theme
+}
+
+// pageSet is the template set of one page kind: as loaded, never executed,
+// and the clones of it that are free for a page.
+type pageSet struct {
+	ps   *partials
+	free chan *template.Template
+}
+
+// get returns a clone of the set for one page, made when none is free.
+func (k *pageSet) get() *template.Template {
+	select {
+	case t := <-k.free:
+		return t
+	default:
+		return k.ps.clone()
+	}
+}
+
+// put gives back a clone that get returned, once its page is done.
+func (k *pageSet) put(t *template.Template) {
+	select {
+	case k.free <- t:
+	default: // more clones than workers: let this one go
+	}
 }
 
 // Layer is one folder of templates. Later layers override earlier ones.
@@ -85,7 +113,7 @@ func sub(fsys fs.FS, dir string) fs.FS {
 // Load parses the templates of the layers: for each name, the last layer that
 // has the file wins. Errors name the file that was at fault.
 func Load(layers []Layer) (*Renderer, error) {
-	r := &Renderer{pages: map[string]*template.Template{}, paths: map[string]string{}, embedded: map[string]bool{}}
+	r := &Renderer{pages: map[string]*pageSet{}, paths: map[string]string{}, embedded: map[string]bool{}}
 	read := func(name string) (string, error) {
 		for i := len(layers) - 1; i >= 0; i-- {
 			b, err := fs.ReadFile(layers[i].FS, name)
@@ -140,7 +168,7 @@ func Load(layers []Layer) (*Renderer, error) {
 			ps.reuse = map[string]bool{}
 		}
 		ps.specialize()
-		r.pages[strings.TrimSuffix(name, ".html")] = t
+		r.pages[strings.TrimSuffix(name, ".html")] = &pageSet{ps: ps, free: make(chan *template.Template, runtime.GOMAXPROCS(0))}
 	}
 	if diags.HasErrors() {
 		return nil, diags.Err()
@@ -150,10 +178,12 @@ func Load(layers []Layer) (*Renderer, error) {
 
 // Execute renders p with the template of its kind.
 func (r *Renderer) Execute(w io.Writer, p *Page) error {
-	t, ok := r.pages[p.Kind]
+	k, ok := r.pages[p.Kind]
 	if !ok {
 		return fmt.Errorf("render %s: no template for page kind %q", p.Path, p.Kind)
 	}
+	t := k.get()
+	defer k.put(t)
 	if err := t.ExecuteTemplate(w, "base", p); err != nil {
 		return r.diagnose(err)
 	}

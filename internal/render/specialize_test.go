@@ -92,3 +92,42 @@ func TestPartialGenericCalls(t *testing.T) {
 		t.Errorf("%d results kept, want 2", kept)
 	}
 }
+
+// TestPartialClones: a clone of a set runs its partials in itself, never in
+// the set it was cloned from (which could then not be cloned again), and
+// shares that set's memo keys, so that a result one clone rendered is
+// reused by the others, for specialized and generic calls alike.
+func TestPartialClones(t *testing.T) {
+	rendered := 0
+	set := template.New("").Funcs(funcs).Funcs(template.FuncMap{"count": func() string { rendered++; return "" }})
+	ps := &partials{set: set}
+	set.Funcs(template.FuncMap{"partial": ps.generic})
+	template.Must(set.New("defs").Parse(`{{define "chip"}}{{count}}<a href="{{.Page.Rel "x/"}}">{{.E}}</a>{{end}}`))
+	template.Must(set.New("main").Parse(`{{partial "chip" $ "E" "a"}}{{partial (print "chip") $ "E" "b"}}{{partial "chip" $ "E" "a"}}`))
+	ps.reuse = reusable(set, nil)
+	ps.specialize()
+	p := &Page{Kind: "k", Site: &SiteInfo{memo: new(memo)}, root: "../"}
+	const want = `<a href="../x/">a</a><a href="../x/">b</a><a href="../x/">a</a>`
+	for i := range 3 {
+		c := ps.clone()
+		if c == set {
+			t.Fatal("clone returned the set itself")
+		}
+		var buf bytes.Buffer
+		if err := c.ExecuteTemplate(&buf, "main", p); err != nil {
+			t.Fatalf("clone %d: %v", i, err)
+		}
+		if buf.String() != want {
+			t.Errorf("clone %d: got %s, want %s", i, buf.String(), want)
+		}
+		// Three results: each specialized call site has its own keys,
+		// so the two calls with "a" are two; the first clone renders
+		// them, the others reuse them.
+		if rendered != 3 {
+			t.Errorf("after clone %d: chip rendered %d times, want 3", i, rendered)
+		}
+		if n := MemoSize(p); n != 3 {
+			t.Errorf("after clone %d: %d results kept, want 3", i, n)
+		}
+	}
+}
