@@ -321,13 +321,7 @@ func TestEntityTopicsCapped(t *testing.T) {
 	files["content/briefings/2024-01-01-a.md"] = "---\ntitle: A\ndate: 2024-01-01\n---\n" + body.String()
 	files["content/briefings/2024-01-02-b.md"] = "---\ntitle: B\ndate: 2024-01-02\n---\nAda Lovelace again.\n"
 	for name, text := range files {
-		p := filepath.Join(src, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, src, name, text)
 	}
 	out := buildSite(t, src, Options{})
 	for _, page := range []string{"entities/ada-lovelace/index.html", "entities/ada-lovelace/page/2/index.html"} {
