@@ -539,6 +539,17 @@ func (s *Site) relate(m *Memo, owns []*own) {
 			}
 		}
 	}
+	// Which topics each briefing carries, a bit for each, for the pruning
+	// below.
+	words := (len(s.Topics) + 63) / 64
+	topicBits := make([]uint64, n*words)
+	for i, ks := range keys {
+		for _, k := range ks {
+			if t := int(k) - ne; t >= 0 {
+				topicBits[i*words+t/64] |= 1 << (t % 64)
+			}
+		}
+	}
 	name := func(k int32) string {
 		if int(k) < ne {
 			return s.Entities[k].Name
@@ -560,10 +571,10 @@ func (s *Site) relate(m *Memo, owns []*own) {
 		// equal scores the lower index, which is the newer briefing since
 		// s.Briefings is in compareBriefings order.
 		better := func(x, y int32) bool { return scores[x] > scores[y] || (scores[x] == scores[y] && x < y) }
-		return func(i int) {
-			b := s.Briefings[i]
-			touched = touched[:0]
-			for _, k := range keys[i] {
+		// add adds the weights of the names ks to the scores of the
+		// briefings that carry them, noting each briefing it reaches first.
+		add := func(i int, ks []int32) {
+			for _, k := range ks {
 				w := weights[k]
 				for _, o := range postings[k] {
 					if scores[o] == 0 && int(o) != i {
@@ -573,9 +584,11 @@ func (s *Site) relate(m *Memo, owns []*own) {
 				}
 			}
 			scores[i] = 0
-			// Keep the RelatedLimit best candidates in order. A popular name
-			// makes thousands of candidates, and sorting them all to keep
-			// five was most of the cost of relate at 10,000 briefings.
+		}
+		// pick keeps the RelatedLimit best candidates in order. A popular
+		// name makes thousands of candidates, and sorting them all to
+		// keep five was most of the cost of relate at 10,000 briefings.
+		pick := func() {
 			best = best[:0]
 			for _, o := range touched {
 				if len(best) == RelatedLimit && !better(o, best[len(best)-1]) {
@@ -589,6 +602,61 @@ func (s *Site) relate(m *Memo, owns []*own) {
 				for j := len(best) - 1; j > 0 && better(best[j], best[j-1]); j-- {
 					best[j], best[j-1] = best[j-1], best[j]
 				}
+			}
+		}
+		return func(i int) {
+			b := s.Briefings[i]
+			ks := keys[i]
+			// The names are the entities, then the topics.
+			split := len(ks)
+			for split > 0 && int(ks[split-1]) >= ne {
+				split--
+			}
+			touched = touched[:0]
+			add(i, ks[:split])
+			topics := ks[split:]
+			switch {
+			case len(topics) == 0:
+				// The scores are complete.
+				pick()
+			case len(touched) < RelatedLimit:
+				// Too few candidates to prune: the topics' postings too,
+				// after the entities', as for every name in order.
+				add(i, topics)
+				pick()
+			default:
+				// A topic is carried by a thousand briefings at 100,000,
+				// and summing its postings was most of the work. First
+				// score only the briefings that share an entity, adding
+				// the topics they share in the same order as the postings
+				// would, so each score is the same to the last bit. A
+				// briefing that shares no entity scores at most the sum
+				// of the topics' weights (fewer of the same positive
+				// terms, added in the same order, never give more): if
+				// the fifth best is above that, none can be among the
+				// best, and the topics' postings are not needed.
+				var most float64
+				for _, k := range topics {
+					most += weights[k]
+				}
+				for _, o := range touched {
+					bits := topicBits[int(o)*words:]
+					for _, k := range topics {
+						if t := int(k) - ne; bits[t/64]&(1<<(t%64)) != 0 {
+							scores[o] += weights[k]
+						}
+					}
+				}
+				pick()
+				if scores[best[RelatedLimit-1]] > most {
+					break
+				}
+				for _, o := range touched {
+					scores[o] = 0
+				}
+				touched = touched[:0]
+				add(i, ks)
+				pick()
 			}
 			// One array holds the briefing's related ones and one their
 			// shared names.
