@@ -253,7 +253,10 @@ func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Optio
 			buf := pool.Get().(*bytes.Buffer)
 			defer pool.Put(buf)
 			buf.Reset()
-			if err := r.Execute(buf, j.Data()); err != nil {
+			p := j.Data()
+			err := r.Execute(buf, p)
+			p.Release() // buf holds the page now
+			if err != nil {
 				var d diag.Diagnostic
 				if errors.As(err, &d) {
 					// Template errors repeat on every page of a kind:

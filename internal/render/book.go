@@ -180,11 +180,11 @@ func Book(s *site.Site, opts Options, spec BookSpec) *Page {
 			}
 			secs = append([]*site.Section{{Briefing: b}}, secs...) // an empty preamble
 		} else {
-			c.Footnotes = fixup(b.Footnotes, fc)
+			c.Footnotes = fixup(nil, b.Footnotes, fc)
 		}
 		c.Sections = make([]SectionView, len(secs))
 		for j, sec := range secs {
-			c.Sections[j] = SectionView{Section: sec, HTML: fixup(sec.HTML, fc)}
+			c.Sections[j] = SectionView{Section: sec, HTML: fixup(nil, sec.HTML, fc)}
 			if v.Sections && j > 0 {
 				eid := id + "--" + sec.ID
 				c.Entries = append(c.Entries, ContentsEntry{ID: eid, Title: sec.Title, Page: spec.Pages[eid]})

@@ -297,6 +297,11 @@ func (m *memo) load(k *memoKey) (template.HTML, bool) {
 // store keeps h for k; vals are the call's values.
 func (m *memo) store(k *memoKey, h template.HTML, vals []any) {
 	for i, v := range k.vals {
+		if v.kind == memoString {
+			// The string may be a view's HTML, or part of it, whose
+			// bytes the next page reuses (see textArena).
+			k.vals[i].s = strings.Clone(v.s)
+		}
 		if v.kind >= memoBriefings {
 			// A list is in the key by the addresses of its documents:
 			// keep the documents, so that no other can take one of

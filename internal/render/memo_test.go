@@ -71,6 +71,11 @@ func renderAll(t *testing.T, r *render.Renderer, m *build.Model, opts render.Opt
 			t.Fatalf("%s: %v", j.File, err)
 		}
 		out[j.File] = buf.String()
+		if memo && p != first {
+			// As the build does: the next pages reuse what p's views
+			// held, which the partials kept must not depend on.
+			p.Release()
+		}
 	}
 	return out, first
 }

@@ -184,7 +184,7 @@ func (pb *planner) briefing(b *site.Briefing) *Page {
 	p.Briefing = &BriefingView{
 		B:         b,
 		Sections:  pb.sections(p, b.Sections, own),
-		Footnotes: fixup(b.Footnotes, own),
+		Footnotes: fixup(p.arena(), b.Footnotes, own),
 		Groups:    site.EntitiesByType(b.Entities),
 		TOC:       toc(b.Headings),
 	}
@@ -195,7 +195,7 @@ func (pb *planner) briefing(b *site.Briefing) *Page {
 func (pb *planner) sections(p *Page, secs []*site.Section, fc markdown.FixContext) []SectionView {
 	out := make([]SectionView, len(secs))
 	for i, sec := range secs {
-		out[i] = SectionView{Section: sec, HTML: fixup(sec.HTML, fc)}
+		out[i] = SectionView{Section: sec, HTML: fixup(p.arena(), sec.HTML, fc)}
 		if sec.Briefing != nil {
 			out[i].Anchor = p.Rel(PathOf(sec.Briefing) + "#" + sec.ID)
 		}
@@ -215,7 +215,7 @@ func (pb *planner) topic(t *site.Topic, n, size int) *Page {
 		// with the briefing's slug, and send their in-document links back
 		// into the briefing, where footnotes and other sections live.
 		fc := markdown.FixContext{Root: p.root, Offline: p.offline, Home: PathOf(sec.Briefing), IDPrefix: sec.Briefing.Slug + "--"}
-		v.Sections[i] = SectionView{Section: sec, HTML: fixup(sec.HTML, fc),
+		v.Sections[i] = SectionView{Section: sec, HTML: fixup(p.arena(), sec.HTML, fc),
 			Anchor: p.Rel(PathOf(sec.Briefing) + "#" + sec.ID)}
 	}
 	v.Tagged = t.Briefings[:min(taggedMax, len(t.Briefings))]
@@ -244,7 +244,7 @@ func (pb *planner) doc(d *site.Page) *Page {
 	p.Description = d.Summary
 	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: p.Path, OwnPage: true}
 	p.Doc = &DocView{P: d, Body: pb.sections(p, d.Content.Sections, own),
-		Footnotes: fixup(d.Footnotes, own)}
+		Footnotes: fixup(p.arena(), d.Footnotes, own)}
 	return p
 }
 
