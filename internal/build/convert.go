@@ -106,9 +106,17 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 				return nil
 			}
 			doc.Source = src
-			r := conv.Convert(doc)
-			t.done(r, sp.Put(htmlParts(r)...), k)
-			results[i] = r.Diags
+			conv.ConvertFunc(doc, func(r *markdown.Result) {
+				// The HTML is the converter's buffer until this returns:
+				// Put copies it, and the model keeps only the blobs.
+				html := sp.Put(htmlParts(*r)...)
+				for j := range r.Sections {
+					r.Sections[j].HTML = nil
+				}
+				r.Footnotes = nil
+				t.done(*r, html, k)
+				results[i] = r.Diags
+			})
 			tasks[i] = task{}
 			if sp != nil {
 				// A full build reads neither the Markdown again nor a

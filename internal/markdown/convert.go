@@ -97,6 +97,21 @@ const maxPooledBuffer = 1 << 20
 // Convert converts one document. Problems in the document (unresolved
 // wikilinks) are reported in Result.Diags; Convert itself never fails.
 func (c *Converter) Convert(doc Doc) Result {
+	var out Result
+	c.convert(doc, true, func(r *Result) { out = *r })
+	return out
+}
+
+// ConvertFunc converts one document as Convert does and calls use with the
+// result, whose HTML (Sections[i].HTML and Footnotes) is valid only during
+// the call: it is the conversion's own output buffer, which the next
+// conversion reuses. A caller that stores the HTML at once (a full build
+// spools it) saves Convert's copy of every document's HTML.
+func (c *Converter) ConvertFunc(doc Doc, use func(*Result)) {
+	c.convert(doc, false, use)
+}
+
+func (c *Converter) convert(doc Doc, copyHTML bool, use func(*Result)) {
 	src := doc.Source
 	// goldmark passes NUL bytes through, but NUL starts our sentinels: turn
 	// them into U+FFFD as HTML parsers do. Lines and rune columns stay the
@@ -105,7 +120,8 @@ func (c *Converter) Convert(doc Doc) Result {
 		src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
 	}
 	if d := checkLimits(&doc, src); d != nil {
-		return Result{Sections: []Section{{Line: doc.BodyLine}}, Diags: diag.List{*d}}
+		use(&Result{Sections: []Section{{Line: doc.BodyLine}}, Diags: diag.List{*d}})
+		return
 	}
 	st := newState(&doc, src)
 	pc := parser.NewContext()
@@ -119,24 +135,28 @@ func (c *Converter) Convert(doc Doc) Result {
 	// cannot return an error worth reporting.
 	_ = c.md.Renderer().Render(sc.w, src, root)
 	_ = sc.w.Flush()
-	st.split(sc.buf.Bytes())
-	if sc.buf.Cap() <= maxPooledBuffer {
-		scratchPool.Put(sc)
-	}
+	st.split(sc.buf.Bytes(), copyHTML)
 	st.finish()
 	st.mentionSections()
 	if len(st.res.Headings) == 0 {
 		st.res.Headings = nil // as when no room was made for them
 	}
 	st.release()
-	return st.res
+	use(&st.res)
+	if sc.buf.Cap() <= maxPooledBuffer {
+		scratchPool.Put(sc)
+	}
 }
 
-// split cuts the rendered HTML into sections and footnotes. Everything is
-// copied into one new allocation that the Result owns; the pieces are
+// split cuts the rendered HTML into sections and footnotes. With copyHTML,
+// everything is copied into one new allocation that the Result owns;
+// without, the pieces are slices of out. Either way they are
 // capacity-limited so that appending to one never overwrites the next.
-func (st *state) split(out []byte) {
-	all := make([]byte, 0, len(out))
+func (st *state) split(out []byte, copyHTML bool) {
+	var all []byte
+	if copyHTML {
+		all = make([]byte, 0, len(out))
+	}
 	body, notes := out, []byte(nil)
 	if i := bytes.Index(out, []byte(footnoteMark)); i >= 0 {
 		body, notes = out[:i], out[i+len(footnoteMark):]
@@ -154,12 +174,19 @@ func (st *state) split(out []byte) {
 			// lose output if it does.
 			piece = append(piece[:len(piece):len(piece)], bytes.ReplaceAll(body, []byte(sectionMark), nil)...)
 		}
+		if !copyHTML {
+			secs[i].HTML = piece[:len(piece):len(piece)]
+			continue
+		}
 		start := len(all)
 		all = append(all, piece...)
 		secs[i].HTML = all[start:len(all):len(all)]
 	}
 	if len(notes) > 0 {
-		st.res.Footnotes = bytes.Clone(notes)
+		if copyHTML {
+			notes = bytes.Clone(notes)
+		}
+		st.res.Footnotes = notes[:len(notes):len(notes)]
 	}
 }
 

@@ -201,6 +201,11 @@ func TestGolden(t *testing.T) {
 			}
 			gc := parseCase(t, a)
 			got := dump(converters[gc.opt.Unsafe].Convert(gc.doc), gc.fix)
+			var inPlace []byte
+			converters[gc.opt.Unsafe].ConvertFunc(gc.doc, func(r *Result) { inPlace = dump(*r, gc.fix) })
+			if !bytes.Equal(inPlace, got) {
+				t.Errorf("ConvertFunc gives another result than Convert:\n--- ConvertFunc\n%s\n--- Convert\n%s", inPlace, got)
+			}
 			if *update {
 				found := false
 				for i := range a.Files {
@@ -431,10 +436,18 @@ func TestConcurrent(t *testing.T) {
 	doc := Doc{Path: "b.md", Source: src, BodyLine: 1, Base: "briefings/b/", Mentions: names, Wikilinks: targets}
 	want := dump(c.Convert(doc), FixContext{Root: "../../"})
 	var wg sync.WaitGroup
-	for range 8 {
+	for i := range 8 {
 		wg.Go(func() {
 			for range 5 {
-				if got := dump(c.Convert(doc), FixContext{Root: "../../"}); !bytes.Equal(got, want) {
+				var got []byte
+				if i%2 == 0 {
+					got = dump(c.Convert(doc), FixContext{Root: "../../"})
+				} else {
+					// The HTML is the conversion's own buffer: another
+					// conversion must not write into it during use.
+					c.ConvertFunc(doc, func(r *Result) { got = dump(*r, FixContext{Root: "../../"}) })
+				}
+				if !bytes.Equal(got, want) {
 					t.Error("concurrent conversion differs")
 					return
 				}
