@@ -99,7 +99,8 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 			// source.Options.Compact) and let go of once converted.
 			f := s.File(t.doc.Path)
 			doc := t.doc
-			src, err := f.Markdown()
+			src, buf, err := f.MarkdownInto(k.src)
+			k.src = buf
 			if err != nil {
 				results[i] = diag.List{diag.Errorf(f.Path, 1, 1, "%v", err)}
 				tasks[i] = task{}
@@ -227,11 +228,14 @@ type keeper struct {
 	mentionPtrs *slab.Of[*site.Mention]
 	ints        *slab.Of[int]
 	strings     *slab.Strings
+	// src is the buffer a full build reads each file's Markdown into
+	// again: nothing the model keeps points into it.
+	src []byte
 }
 
 func newKeeper() *keeper {
 	return &keeper{new(slab.Of[site.Section]), new(slab.Of[*site.Section]), new(slab.Of[site.Heading]),
-		new(slab.Of[site.Mention]), new(slab.Of[*site.Mention]), new(slab.Of[int]), new(slab.Strings)}
+		new(slab.Of[site.Mention]), new(slab.Of[*site.Mention]), new(slab.Of[int]), new(slab.Strings), nil}
 }
 
 var noKeeper = &keeper{}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -576,6 +577,17 @@ func TestLoadCompact(t *testing.T) {
 	}
 	if got := string(plain[2].Body); got != "Windows\nlines.\n" {
 		t.Errorf("CRLF body = %q", got)
+	}
+	// MarkdownInto reads each file into the one buffer it is given.
+	buf := make([]byte, 0, 8<<10)
+	for i, f := range compact {
+		got, grown, err := f.MarkdownInto(buf)
+		if err != nil || string(got) != string(plain[i].Body) {
+			t.Errorf("%s: MarkdownInto = %q, %v, want %q", f.Path, got, err, plain[i].Body)
+		}
+		if unsafe.SliceData(grown) != unsafe.SliceData(buf) {
+			t.Errorf("%s: MarkdownInto did not read into the buffer it was given", f.Path)
+		}
 	}
 }
 

@@ -136,20 +136,28 @@ type PageMeta struct {
 // gives an error, since its front matter is no longer what the site was
 // made from.
 func (f *File) Markdown() ([]byte, error) {
+	body, _, err := f.MarkdownInto(nil)
+	return body, err
+}
+
+// MarkdownInto is Markdown reading the file again, if it must, into buf
+// (grown as needed), which it returns as well: a caller converting many
+// files reuses one buffer once it is done with each body.
+func (f *File) MarkdownInto(buf []byte) (body, grown []byte, err error) {
 	if r := f.again; r != nil {
-		data, err := fs.ReadFile(r.fsys, f.Path)
+		data, err := readFile(r.fsys, f.Path, buf)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read file again: %s", reason(err))
+			return nil, data, fmt.Errorf("cannot read file again: %s", reason(err))
 		}
 		if len(data) != r.size || maphash.Bytes(rereadSeed, data) != r.sum {
-			return nil, errors.New("the file changed while the site was being built; build again")
+			return nil, data, errors.New("the file changed while the site was being built; build again")
 		}
-		return normalise(data)[r.off:], nil
+		return normalise(data)[r.off:], data, nil
 	}
 	if f.Body != nil || f.Packed.Len() == 0 {
-		return f.Body, nil
+		return f.Body, buf, nil
 	}
-	return f.Packed.Bytes(), nil
+	return f.Packed.Bytes(), buf, nil
 }
 
 // Forget drops the file's text: Front, Body, and the packed body or the
