@@ -108,12 +108,59 @@ func decodeYAMLFull(path string, src []byte, lineOffset int) (vals map[string]an
 		}
 		if _, seen := pos[key]; !seen {
 			pos[key] = Pos{Line: tk.Position.Line + lineOffset, Col: tk.Position.Column}
+			yamlItemKeys(pos, key, mv.Value, lineOffset)
 		}
 	}
 	if vals == nil {
 		vals = map[string]any{}
 	}
 	return vals, pos, nil
+}
+
+// yamlItemKeys records the positions of the keys of the maps in the list
+// v, the value of the top-level key (see recordItemKey).
+func yamlItemKeys(pos map[string]Pos, key string, v ast.Node, lineOffset int) {
+	seq, ok := v.(*ast.SequenceNode)
+	if !ok {
+		return
+	}
+	for i, item := range seq.Values {
+		var pairs []*ast.MappingValueNode
+		switch n := item.(type) {
+		case *ast.MappingNode:
+			pairs = n.Values
+		case *ast.MappingValueNode:
+			pairs = []*ast.MappingValueNode{n}
+		}
+		for _, mv := range pairs {
+			if mv == nil || mv.Key == nil {
+				continue
+			}
+			tk := mv.Key.GetToken()
+			if tk == nil || tk.Position == nil {
+				continue
+			}
+			k := tk.Value
+			if s, ok := mv.Key.(*ast.StringNode); ok {
+				k = s.Value
+			}
+			recordItemKey(pos, key, i, k, Pos{Line: tk.Position.Line + lineOffset, Col: tk.Position.Column})
+		}
+	}
+}
+
+// recordItemKey records where key k of the map that is item i (from 0) of
+// the list under the top-level key stands, as "key.N.k" with N from 1 (as
+// messages count sources), and the item's first key as "key.N", so that a
+// message about one field of one source points at it.
+func recordItemKey(pos map[string]Pos, key string, i int, k string, p Pos) {
+	item := key + "." + strconv.Itoa(i+1)
+	if _, ok := pos[item]; !ok {
+		pos[item] = p
+	}
+	if _, ok := pos[item+"."+k]; !ok {
+		pos[item+"."+k] = p
+	}
 }
 
 // yamlNodeKind names a YAML node the way a user would describe it.
@@ -197,6 +244,18 @@ func decodeTOML(path string, src []byte, lineOffset int) (vals map[string]any, a
 			}
 		}
 	}
+	// The keys of the tables in a top-level array (sources) also go into
+	// top, as YAML's do (see recordItemKey): written inline, or as [[name]]
+	// tables.
+	item := func(name string, i int, kv *unstable.Node) {
+		if it := kv.Key(); it.Next() {
+			k := it.Node()
+			line, col := diag.LineCol(src, int(k.Raw.Offset))
+			recordItemKey(top, name, i, string(k.Data), Pos{Line: line + lineOffset, Col: col})
+		}
+	}
+	arrays := map[string]int{} // top-level array tables: how many so far
+	inArray := false           // the current table is one of them
 	var p unstable.Parser
 	p.Reset(src)
 	var table []string
@@ -217,8 +276,32 @@ func decodeTOML(path string, src []byte, lineOffset int) (vals map[string]any, a
 				}
 				record(keys, offset)
 			})
+			inArray = e.Kind == unstable.ArrayTable && len(table) == 1
+			if inArray {
+				arrays[table[0]]++
+			}
 		case unstable.KeyValue:
 			tomlKeyValue(e, table, record)
+			if inArray {
+				item(table[0], arrays[table[0]]-1, e)
+			}
+			if v := e.Value(); len(table) == 0 && v != nil && v.Kind == unstable.Array {
+				name := ""
+				if it := e.Key(); it.Next() {
+					name = string(it.Node().Data)
+				}
+				items := v.Children()
+				for i := 0; items.Next(); i++ {
+					if n := items.Node(); n.Kind == unstable.InlineTable {
+						kvs := n.Children()
+						for kvs.Next() {
+							if kv := kvs.Node(); kv.Kind == unstable.KeyValue {
+								item(name, i, kv)
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 	// The decoder accepted the document, so the parser cannot fail here;

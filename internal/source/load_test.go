@@ -118,6 +118,11 @@ func TestLoadKinds(t *testing.T) {
 				"title": {2, 1}, "date": {3, 1}, "summary": {4, 1}, "topics": {5, 1}, "entities": {6, 1},
 				"classification": {7, 1}, "location": {8, 1}, "authors": {9, 1}, "sources": {10, 1},
 				"draft": {17, 1}, "region": {18, 1}, "weight": {19, 1},
+				// The keys of the sources that are maps, for messages
+				// about one source's field.
+				"sources.1": {11, 5}, "sources.1.title": {11, 5}, "sources.1.url": {12, 5},
+				"sources.3": {14, 5}, "sources.3.title": {14, 5}, "sources.3.url": {15, 5},
+				"sources.4": {16, 5}, "sources.4.url": {16, 5},
 			},
 		},
 		{
@@ -134,6 +139,7 @@ func TestLoadKinds(t *testing.T) {
 			Params: map[string]any{"region": "East Asia", "extra": map[string]any{"note": "kept"}},
 			FieldPos: map[string]Pos{
 				"title": {2, 1}, "date": {3, 1}, "topics": {4, 1}, "sources": {5, 1}, "region": {6, 1}, "extra": {8, 1},
+				"sources.1": {5, 14}, "sources.1.title": {5, 14}, "sources.1.url": {5, 30},
 			},
 		},
 		{
@@ -316,14 +322,23 @@ func TestLoadErrors(t *testing.T) {
 			`content/briefings/2023-09-13-___.md:1:1: cannot make a slug from the name "2023-09-13-___": set slug in the front matter`,
 		}},
 		{"javascript source", b, "---\ntitle: x\ndate: 2023-09-13\nsources:\n  - title: x\n    url: javascript:alert(1)\n---\n", []string{
-			b + `:4:1: source URL "javascript:alert(1)" uses a scheme that is not allowed (http, https, mailto)`,
+			b + `:6:5: source URL "javascript:alert(1)" uses a scheme that is not allowed (http, https, mailto)`,
+		}},
+		{"javascript source, TOML table", b, "+++\ntitle = 'x'\ndate = 2023-09-13\n[[sources]]\nurl = 'https://x.org'\n[[sources]]\ntitle = 'y'\nurl = 'javascript:y'\n+++\n", []string{
+			b + `:8:1: source URL "javascript:y" uses a scheme that is not allowed (http, https, mailto)`,
+		}},
+		{"javascript source, flow map", b, "---\ntitle: x\ndate: 2023-09-13\nsources:\n  - https://x.org\n  - {title: y, url: 'javascript:y'}\n---\n", []string{
+			b + `:6:16: source URL "javascript:y" uses a scheme that is not allowed (http, https, mailto)`,
+		}},
+		{"source title not text", b, "---\ntitle: x\ndate: 2023-09-13\nsources:\n  - url: https://x.org\n    title: [a]\n---\n", []string{
+			b + `:6:5: source 1: title must be text, not a list`,
 		}},
 		{"data source", b, "+++\ntitle = 'x'\ndate = 2023-09-13\nsources = ['DATA:text/html,x']\n+++\n", []string{
 			b + `:4:1: source URL "DATA:text/html,x" uses a scheme that is not allowed (http, https, mailto)`,
 		}},
-		{"source without url", b, "---\ntitle: x\ndate: 2023-09-13\nsources:\n  - title: x\n---\n", []string{b + ":4:1: source 1 has no url"}},
+		{"source without url", b, "---\ntitle: x\ndate: 2023-09-13\nsources:\n  - title: x\n---\n", []string{b + ":5:5: source 1 has no url"}},
 		{"source unknown key", b, "---\ntitle: x\ndate: 2023-09-13\nsources:\n  - {title: x, ulr: 'https://x.org'}\n---\n", []string{
-			b + `:4:1: source 1 has unknown key "ulr" (a source has title and url)`,
+			b + `:5:16: source 1 has unknown key "ulr" (a source has title and url)`,
 		}},
 		{"source control character", b, "---\ntitle: x\ndate: 2023-09-13\nsources: [\"java\\tscript:x\"]\n---\n", []string{
 			b + `:4:1: source URL "java\tscript:x" is not a valid URL: net/url: invalid control character in URL`,

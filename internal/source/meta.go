@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,18 @@ func (f *fields) at(key string) Pos {
 func (f *fields) errorf(key, format string, args ...any) {
 	p := f.at(key)
 	f.diags.Errorf(f.path, p.Line, p.Col, format, args...)
+}
+
+// errorfIn reports at the first of paths that has a position ("sources.2.url",
+// then "sources.2"), else at key.
+func (f *fields) errorfIn(key string, paths []string, format string, args ...any) {
+	for _, path := range paths {
+		if _, ok := f.pos[path]; ok {
+			key = path
+			break
+		}
+	}
+	f.errorf(key, format, args...)
 }
 
 // get returns the value of key, treating an empty (null) value as absent:
@@ -258,12 +271,13 @@ func (f *fields) sources(key string) []Link {
 		if !ok {
 			continue
 		}
+		item := key + "." + strconv.Itoa(i+1)
 		if link.URL == "" {
-			f.errorf(key, "source %d has no url", i+1)
+			f.errorfIn(key, []string{item}, "source %d has no url", i+1)
 			continue
 		}
 		if msg := checkURL(link.URL); msg != "" {
-			f.errorf(key, "%s", msg)
+			f.errorfIn(key, []string{item + ".url", item}, "%s", msg)
 			continue
 		}
 		out = append(out, link)
@@ -281,12 +295,13 @@ func (f *fields) sourceMap(key string, n int, m map[string]any) (Link, bool) {
 			continue
 		}
 		s, isStr := v.(string)
+		at := []string{key + "." + strconv.Itoa(n) + "." + k}
 		switch {
 		case k != "title" && k != "url":
-			f.errorf(key, "source %d has unknown key %q (a source has title and url)", n, k)
+			f.errorfIn(key, at, "source %d has unknown key %q (a source has title and url)", n, k)
 			ok = false
 		case !isStr:
-			f.errorf(key, "source %d: %s must be text, not %s", n, k, describe(v))
+			f.errorfIn(key, at, "source %d: %s must be text, not %s", n, k, describe(v))
 			ok = false
 		case k == "title":
 			link.Title = strings.TrimSpace(s)

@@ -93,7 +93,9 @@ func decodeYAMLFast(src []byte, lineOffset int) (vals map[string]any, pos map[st
 		case !more || next.indent == 0 && !isItem(next.text):
 			vals[key] = nil
 		case isItem(next.text):
-			list, isList := y.list(next.indent)
+			list, isList := y.list(next.indent, func(item int, k string, line, col int) {
+				recordItemKey(pos, key, item, k, Pos{Line: line + lineOffset, Col: col})
+			})
 			if !isList {
 				return nil, nil, false
 			}
@@ -176,7 +178,7 @@ func isItem(text string) bool {
 
 // list reads a block list whose items start at column indent, each text or
 // a map of text.
-func (y *yamlFast) list(indent int) ([]any, bool) {
+func (y *yamlFast) list(indent int, at func(item int, key string, line, col int)) ([]any, bool) {
 	var items []any
 	for {
 		l, more := y.peek()
@@ -202,10 +204,12 @@ func (y *yamlFast) list(indent int) ([]any, bool) {
 			continue
 		}
 		m := map[string]any{}
+		line := l.num
 		for {
 			if _, dup := m[key]; dup || rest == "" {
 				return nil, false
 			}
+			at(len(items), key, line, col+1)
 			v, isText := fastScalar(rest)
 			if !isText {
 				return nil, false
@@ -219,6 +223,7 @@ func (y *yamlFast) list(indent int) ([]any, bool) {
 			if key, rest, isKey = fastKey(l.text); !isKey {
 				return nil, false
 			}
+			line = l.num
 		}
 		items = append(items, m)
 	}
