@@ -77,13 +77,8 @@ func decodeYAMLFull(path string, src []byte, lineOffset int) (vals map[string]an
 		return nil, nil, diag.List{diag.Errorf(path, line, 1, "invalid YAML: front matter holds more than one document")}
 	}
 	body := file.Docs[0].Body
-	var pairs []*ast.MappingValueNode
-	switch n := body.(type) {
-	case *ast.MappingNode:
-		pairs = n.Values
-	case *ast.MappingValueNode:
-		pairs = []*ast.MappingValueNode{n}
-	default:
+	pairs, isMap := yamlPairs(body)
+	if !isMap {
 		line, col := lineOffset+1, 1
 		if tk := body.GetToken(); tk != nil && tk.Position != nil {
 			line, col = tk.Position.Line+lineOffset, tk.Position.Column
@@ -95,19 +90,12 @@ func decodeYAMLFull(path string, src []byte, lineOffset int) (vals map[string]an
 		return nil, nil, yamlError(path, err, lineOffset)
 	}
 	for _, mv := range pairs {
-		if mv == nil || mv.Key == nil || mv.Key.IsMergeKey() {
+		key, p, ok := yamlKey(mv, lineOffset)
+		if !ok {
 			continue
-		}
-		tk := mv.Key.GetToken()
-		if tk == nil || tk.Position == nil {
-			continue
-		}
-		key := tk.Value
-		if s, ok := mv.Key.(*ast.StringNode); ok {
-			key = s.Value
 		}
 		if _, seen := pos[key]; !seen {
-			pos[key] = Pos{Line: tk.Position.Line + lineOffset, Col: tk.Position.Column}
+			pos[key] = p
 			yamlItemKeys(pos, key, mv.Value, lineOffset)
 		}
 	}
@@ -125,28 +113,42 @@ func yamlItemKeys(pos map[string]Pos, key string, v ast.Node, lineOffset int) {
 		return
 	}
 	for i, item := range seq.Values {
-		var pairs []*ast.MappingValueNode
-		switch n := item.(type) {
-		case *ast.MappingNode:
-			pairs = n.Values
-		case *ast.MappingValueNode:
-			pairs = []*ast.MappingValueNode{n}
-		}
+		pairs, _ := yamlPairs(item)
 		for _, mv := range pairs {
-			if mv == nil || mv.Key == nil {
-				continue
+			if k, p, ok := yamlKey(mv, lineOffset); ok {
+				recordItemKey(pos, key, i, k, p)
 			}
-			tk := mv.Key.GetToken()
-			if tk == nil || tk.Position == nil {
-				continue
-			}
-			k := tk.Value
-			if s, ok := mv.Key.(*ast.StringNode); ok {
-				k = s.Value
-			}
-			recordItemKey(pos, key, i, k, Pos{Line: tk.Position.Line + lineOffset, Col: tk.Position.Column})
 		}
 	}
+}
+
+// yamlPairs returns the key: value pairs of a mapping node, and false for
+// any other node.
+func yamlPairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
+	switch n := n.(type) {
+	case *ast.MappingNode:
+		return n.Values, true
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{n}, true
+	}
+	return nil, false
+}
+
+// yamlKey returns the key of a pair and where it stands in the file; false
+// for a merge key (<<) or a key without a position.
+func yamlKey(mv *ast.MappingValueNode, lineOffset int) (string, Pos, bool) {
+	if mv == nil || mv.Key == nil || mv.Key.IsMergeKey() {
+		return "", Pos{}, false
+	}
+	tk := mv.Key.GetToken()
+	if tk == nil || tk.Position == nil {
+		return "", Pos{}, false
+	}
+	key := tk.Value
+	if s, ok := mv.Key.(*ast.StringNode); ok {
+		key = s.Value
+	}
+	return key, Pos{Line: tk.Position.Line + lineOffset, Col: tk.Position.Column}, true
 }
 
 // recordItemKey records where key k of the map that is item i (from 0) of
