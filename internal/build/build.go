@@ -90,12 +90,13 @@ func loadModel(ctx context.Context, fsys fs.FS, drafts bool, sp *blob.Spool) (*M
 // for an interruption.
 func load(ctx context.Context, fsys fs.FS, drafts bool, sp *blob.Spool) (*site.Site, config.Config, diag.List, error) {
 	cfg, diags := config.Load(fsys)
-	files, d := source.Load(ctx, fsys, source.Options{Drafts: drafts, Compact: sp != nil})
+	files, broken, d := source.LoadAll(ctx, fsys, source.Options{Drafts: drafts, Compact: sp != nil})
 	diags.Merge(d)
 	if err := ctx.Err(); err != nil {
 		return nil, cfg, nil, err
 	}
 	s, d := site.New(cfg, files)
+	s.Broken = broken
 	diags.Merge(d)
 	diags.Merge(convert(ctx, s, sp))
 	if err := ctx.Err(); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/dossier-dev/dossier/internal/markdown"
 	"github.com/dossier-dev/dossier/internal/site"
 	"github.com/dossier-dev/dossier/internal/slab"
+	"github.com/dossier-dev/dossier/internal/source"
 )
 
 // linker holds the name tables of one build.
@@ -56,6 +57,11 @@ func newLinker(s *site.Site) *linker {
 		ref := &link.Ref{Kind: link.Page, Index: i, Slug: p.Slug, Name: p.Title}
 		l.index.Add(p.Title, ref)
 		l.index.Add(p.Slug, ref)
+	}
+	for _, b := range s.Broken {
+		kind := map[source.Kind]link.Kind{source.KindBriefing: link.Briefing, source.KindEntity: link.Entity,
+			source.KindTopic: link.Topic, source.KindPage: link.Page}[b.Kind]
+		l.index.AddBroken(kind, b.Slug, b.Title, b.Path)
 	}
 	return l
 }

@@ -106,8 +106,9 @@ type Session struct {
 
 // unitState is what loading one unit gave.
 type unitState struct {
-	files []*source.File
-	diags diag.List
+	files  []*source.File
+	broken []source.Broken // its files left out for errors (see source.LoadAll)
+	diags  diag.List
 }
 
 // goodState is what the last successful build made, and from what.
@@ -210,12 +211,12 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 	}
 	switch {
 	case readAll:
-		files, d := source.Load(ctx, ss.fsys, source.Options{Drafts: ss.opts.Drafts})
+		files, broken, d := source.LoadAll(ctx, ss.fsys, source.Options{Drafts: ss.opts.Drafts})
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		ss.units, ss.global, ss.list = map[string]*unitState{}, nil, nil
-		partition(ss.units, files, d, &ss.global)
+		partition(ss.units, files, broken, d, &ss.global)
 	case len(units) > 0:
 		loaded, err := loadUnits(ctx, ss.fsys, units, ss.opts.Drafts)
 		if err != nil {
@@ -261,6 +262,7 @@ func (ss *Session) Rebuild(ctx context.Context, ch Changes) (*Update, error) {
 	for {
 		if s == nil {
 			s, ss.modelDiags = site.New(ss.cfg, ss.files())
+			s.Broken = ss.broken()
 			patch = nil
 		}
 		phase("model")
@@ -369,6 +371,16 @@ func (ss *Session) files() []*source.File {
 		ss.list = list
 	}
 	return ss.list
+}
+
+// broken returns the files of every unit left out for errors, by path.
+func (ss *Session) broken() []source.Broken {
+	var out []source.Broken
+	for _, us := range ss.units {
+		out = append(out, us.broken...)
+	}
+	slices.SortFunc(out, func(a, b source.Broken) int { return strings.Compare(a.Path, b.Path) })
+	return out
 }
 
 // unlist takes files out of the sorted list of every file.

@@ -203,7 +203,7 @@ func (d *unitDir) ReadDir(n int) ([]fs.DirEntry, error) {
 // them in a whole-site load, and returns each unit's files and
 // diagnostics (a unit that no longer exists has neither).
 func loadUnits(ctx context.Context, fsys fs.FS, units []string, drafts bool) (map[string]*unitState, error) {
-	files, diags := source.Load(ctx, newUnitFS(fsys, units), source.Options{Drafts: drafts})
+	files, broken, diags := source.LoadAll(ctx, newUnitFS(fsys, units), source.Options{Drafts: drafts})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -211,13 +211,13 @@ func loadUnits(ctx context.Context, fsys fs.FS, units []string, drafts bool) (ma
 	for _, p := range units {
 		out[p] = &unitState{}
 	}
-	partition(out, files, diags, nil)
+	partition(out, files, broken, diags, nil)
 	return out, nil
 }
 
-// partition files and diagnostics of a load to their units; diagnostics
-// of no unit go to rest.
-func partition(units map[string]*unitState, files []*source.File, diags diag.List, rest *diag.List) {
+// partition gives the files, left-out files and diagnostics of a load to
+// their units; diagnostics of no unit go to rest.
+func partition(units map[string]*unitState, files []*source.File, broken []source.Broken, diags diag.List, rest *diag.List) {
 	unitFor := func(p string) *unitState {
 		unit, _ := unitOf(p)
 		if unit == "" {
@@ -233,6 +233,11 @@ func partition(units map[string]*unitState, files []*source.File, diags diag.Lis
 	for _, f := range files {
 		if us := unitFor(f.Path); us != nil {
 			us.files = append(us.files, f)
+		}
+	}
+	for _, b := range broken {
+		if us := unitFor(b.Path); us != nil {
+			us.broken = append(us.broken, b)
 		}
 	}
 	for _, d := range diags {

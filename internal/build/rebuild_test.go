@@ -293,6 +293,16 @@ func TestRebuildEqualsFullBuild(t *testing.T) {
 			editFile(t, dir, later, "about [[Vladivostock]]", "about [[Vladivostok]]")
 			return []string{later}
 		}},
+		{"break the date of a briefing another links to by title", func() []string {
+			// The link's error names the file that has errors, in the
+			// rebuild as in a full build.
+			editFile(t, dir, later, "date: 2023-11-16", "date: 2023-13-16")
+			return []string{later}
+		}},
+		{"mend the date", func() []string {
+			editFile(t, dir, later, "date: 2023-13-16", "date: 2023-11-16")
+			return []string{later}
+		}},
 		{"edit a bundle briefing's text and a heading's topic", func() []string {
 			editFile(t, dir, later, "## Arms Deal Talks", "## Sanctions Talks")
 			return []string{later}

@@ -15,13 +15,30 @@ import (
 // concurrent Resolve calls are safe, Add must not run concurrently with
 // anything.
 type Index struct {
-	names map[string][]*Ref // normalised name → distinct refs
-	slugs map[string][]*Ref // "entities/<normalised slug>" → distinct refs
+	names  map[string][]*Ref // normalised name → distinct refs
+	slugs  map[string][]*Ref // "entities/<normalised slug>" → distinct refs
+	broken map[string]string // name or slug of a file that has errors → its path
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{names: make(map[string][]*Ref), slugs: make(map[string][]*Ref)}
+	return &Index{names: make(map[string][]*Ref), slugs: make(map[string][]*Ref), broken: make(map[string]string)}
+}
+
+// AddBroken records a content file that could not be loaded for errors of
+// its own, under its slug (of kind k) and its title or name when known.
+// Resolving one of those still fails when nothing else has the name, but
+// the message names the file instead of saying that nothing is called so.
+func (ix *Index) AddBroken(k Kind, slug, title, path string) {
+	keys := []string{indexKey(title)}
+	if slug != "" {
+		keys = append(keys, indexKey(slug), indexKey(kindDir(k)+"/"+slug))
+	}
+	for _, key := range keys {
+		if _, ok := ix.broken[key]; key != "" && !ok {
+			ix.broken[key] = path
+		}
+	}
 }
 
 // Add records name as something a wikilink may say to reach ref. Call it for
@@ -59,6 +76,11 @@ func (ix *Index) Resolve(name string) (*Ref, string) {
 	}
 	switch len(refs) {
 	case 0:
+		for _, k := range []string{strings.Trim(key, "/"), key} {
+			if path, ok := ix.broken[k]; ok {
+				return nil, fmt.Sprintf("%s, which it names, has errors of its own", path)
+			}
+		}
 		return nil, fmt.Sprintf("no entity, topic, briefing or page is called %q", strings.TrimSpace(name))
 	case 1:
 		return refs[0], ""

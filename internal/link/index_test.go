@@ -25,6 +25,12 @@ func TestIndexResolve(t *testing.T) {
 	add(sanctionsPage, "About sanctions", "sanctions")
 	add(brief, "Kim in Russia", "kim-in-russia")
 	add(kju, "", "   ") // ignored
+	// Files left out for errors: one whose front matter gave nothing but
+	// its file name, one with a title, one sharing a slug with a document
+	// that loaded (which wins: see "topics/sanctions" below).
+	ix.AddBroken(Briefing, "putin-in-pyongyang", "", "content/briefings/2024-06-19-putin-in-pyongyang.md")
+	ix.AddBroken(Entity, "sergei-shoigu", "Sergei Shoigu", "content/entities/sergei-shoigu.md")
+	ix.AddBroken(Topic, "sanctions", "Western Sanctions", "content/topics/sanctions-2.md")
 
 	tests := []struct {
 		name string
@@ -43,6 +49,11 @@ func TestIndexResolve(t *testing.T) {
 		{"topics/sanctions", sanctionsTopic, ""},
 		{"pages/sanctions", sanctionsPage, ""},
 		{"About Sanctions", sanctionsPage, ""},
+		{"putin-in-pyongyang", nil, "content/briefings/2024-06-19-putin-in-pyongyang.md, which it names, has errors of its own"},
+		{"briefings/Putin-in-Pyongyang/", nil, "content/briefings/2024-06-19-putin-in-pyongyang.md, which it names, has errors of its own"},
+		{"sergei shoigu", nil, "content/entities/sergei-shoigu.md, which it names, has errors of its own"},
+		{"entities/sergei-shoigu", nil, "content/entities/sergei-shoigu.md, which it names, has errors of its own"},
+		{"Western Sanctions", nil, "content/topics/sanctions-2.md, which it names, has errors of its own"},
 		{"Foo", nil, `no entity, topic, briefing or page is called "Foo"`},
 		{"", nil, `no entity, topic, briefing or page is called ""`},
 		{"topics/kim-jong-un", nil, `no entity, topic, briefing or page is called "topics/kim-jong-un"`},

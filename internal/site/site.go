@@ -20,6 +20,9 @@ type Site struct {
 	Entities  []*Entity   // by name
 	Topics    []*Topic    // by title
 	Pages     []*Page     // by title
+	// Broken are the content files left out for errors of their own (see
+	// source.LoadAll): a wikilink to one says so.
+	Broken []source.Broken
 
 	topicNames *nameTable[*Topic]
 	files      map[string]*source.File

@@ -53,9 +53,26 @@ type candidate struct {
 // caller decides from the diagnostics whether to go on. When ctx is
 // cancelled Load stops early and returns no files and an error diagnostic.
 func Load(ctx context.Context, fsys fs.FS, opts Options) ([]*File, diag.List) {
+	files, _, diags := LoadAll(ctx, fsys, opts)
+	return files, diags
+}
+
+// Broken is a content file that Load left out for errors of its own, with
+// what a wikilink may call it: a link to it can then say why it does not
+// resolve instead of saying that nothing has that name.
+type Broken struct {
+	Path  string
+	Kind  Kind
+	Slug  string // from the front matter when it could be read, else from the file name; may be ""
+	Title string // the title (or an entity's name) when the front matter gave one
+}
+
+// LoadAll is Load that also returns the files it left out for errors of
+// their own, sorted by Path.
+func LoadAll(ctx context.Context, fsys fs.FS, opts Options) ([]*File, []Broken, diag.List) {
 	cands, diags := walk(ctx, fsys)
 	if err := ctx.Err(); err != nil {
-		return nil, cancelled(err)
+		return nil, nil, cancelled(err)
 	}
 	files := make([]*File, len(cands))
 	lists := make([]diag.List, len(cands))
@@ -91,7 +108,7 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) ([]*File, diag.List) {
 					lists[i] = diag.List{diag.Errorf(c.path, 1, 1, "cannot read file: %s", reason(err))}
 					continue
 				}
-				files[i], lists[i] = decodeFile(c, data)
+				files[i], lists[i] = decode(c, data)
 				if f := files[i]; f != nil && opts.Compact {
 					f.forget(fsys, data)
 				}
@@ -100,18 +117,47 @@ func Load(ctx context.Context, fsys fs.FS, opts Options) ([]*File, diag.List) {
 	}
 	wg.Wait()
 	if err := stopped.Load(); err != nil {
-		return nil, cancelled(*err)
+		return nil, nil, cancelled(*err)
 	}
 	var out []*File
+	var broken []Broken
 	for i, f := range files {
 		diags.Merge(lists[i])
+		if lists[i].HasErrors() {
+			broken = append(broken, brokenFile(cands[i], f))
+			continue
+		}
 		if f == nil || (f.isDraft() && !opts.Drafts) {
 			continue
 		}
 		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
-	return out, diags.Sort()
+	slices.SortFunc(broken, func(a, b Broken) int { return strings.Compare(a.Path, b.Path) })
+	return out, broken, diags.Sort()
+}
+
+// brokenFile describes the candidate c, which has errors; f is what decode
+// could read of it, or nil.
+func brokenFile(c candidate, f *File) Broken {
+	b := Broken{Path: c.path, Kind: c.kind, Slug: slugFromName(c.name)}
+	if f == nil {
+		return b
+	}
+	if f.Slug != "" {
+		b.Slug = f.Slug
+	}
+	switch {
+	case f.Briefing != nil:
+		b.Title = f.Briefing.Title
+	case f.Entity != nil:
+		b.Title = f.Entity.Name
+	case f.Topic != nil:
+		b.Title = f.Topic.Title
+	case f.Page != nil:
+		b.Title = f.Page.Title
+	}
+	return b
 }
 
 // readFile reads the file name of fsys into buf, grown as needed, and
@@ -328,6 +374,16 @@ func walkFolder(fsys fs.FS, dir string, kind Kind) (*candidate, diag.List) {
 // decodeFile turns the bytes of one content file into a File, or reports
 // why it cannot. It does no I/O, so it is what the fuzz test drives.
 func decodeFile(c candidate, data []byte) (*File, diag.List) {
+	f, diags := decode(c, data)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return f, diags
+}
+
+// decode is decodeFile, except that a file whose front matter could be
+// read but has errors comes back with them, as far as it was read.
+func decode(c candidate, data []byte) (*File, diag.List) {
 	var diags diag.List
 	data = normalise(data)
 	if i := firstInvalidUTF8(data); i >= 0 {
@@ -405,9 +461,6 @@ func decodeFile(c candidate, data []byte) (*File, diag.List) {
 	}
 	file.Slug = fileSlug(fl, c)
 	file.Params = fl.params()
-	if diags.HasErrors() {
-		return nil, diags
-	}
 	return file, diags
 }
 

@@ -626,3 +626,32 @@ func TestLoadCompactChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadAllBroken: the files left out for errors come back with what a
+// wikilink may call them: the slug and title of front matter that could be
+// read, else the slug of the file's name.
+func TestLoadAllBroken(t *testing.T) {
+	fsys := site(map[string]string{
+		"content/briefings/2023-09-13-kim-in-russia.md": "---\ntitle: [Kim in Russia\ndate: 2023-09-13\n---\nx\n",
+		"content/briefings/treaty.md":                   "---\ntitle: The Treaty\ndate: 2024-06-19\nslug: putin-in-pyongyang\nsources: ['javascript:x']\n---\nx\n",
+		"content/entities/shoigu/index.md":              "---\nname: Sergei Shoigu\ntype: persn\n---\nx\n",
+		"content/topics/sanctions.md":                   "---\ntitle: Sanctions\n---\nx\n",
+		"content/pages/about.md":                        "",
+	})
+	files, broken, diags := LoadAll(context.Background(), fsys, Options{})
+	if len(files) != 1 || files[0].Path != "content/topics/sanctions.md" {
+		t.Fatalf("files = %v, want the topic only", files)
+	}
+	if n := len(diags.Errors()); n != 4 {
+		t.Errorf("%d errors, want 4: %v", n, diags)
+	}
+	want := []Broken{
+		{Path: "content/briefings/2023-09-13-kim-in-russia.md", Kind: KindBriefing, Slug: "kim-in-russia"},
+		{Path: "content/briefings/treaty.md", Kind: KindBriefing, Slug: "putin-in-pyongyang", Title: "The Treaty"},
+		{Path: "content/entities/shoigu/index.md", Kind: KindEntity, Slug: "shoigu", Title: "Sergei Shoigu"},
+		{Path: "content/pages/about.md", Kind: KindPage, Slug: "about"},
+	}
+	if d := cmp.Diff(want, broken); d != "" {
+		t.Errorf("broken (-want +got):\n%s", d)
+	}
+}
