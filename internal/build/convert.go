@@ -142,6 +142,25 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 		diags.Merge(d)
 	}
 	diags.Merge(sectionTopics(s, s.Briefings, l, l.headings.Contains))
+	diags.Merge(checkBroken(s, l, conv))
+	return diags
+}
+
+// checkBroken converts the bodies of the files left out for errors of their
+// own (Site.Broken), for their diagnostics only: a user who breaks a
+// file's front matter hears about its body's errors in the same run.
+func checkBroken(s *site.Site, l *linker, conv *markdown.Converter) diag.List {
+	var diags diag.List
+	for _, b := range s.Broken {
+		if b.Body == nil {
+			continue
+		}
+		base := map[source.Kind]string{source.KindBriefing: "briefings/", source.KindEntity: "entities/",
+			source.KindTopic: "topics/"}[b.Kind] + b.Slug + "/"
+		doc := markdown.Doc{Path: b.Path, Source: b.Body, BodyLine: b.BodyLine, Base: base,
+			Mentions: l.mentions, Wikilinks: l.index, Mode: linkMode(s)}
+		diags.Merge(conv.Convert(doc).Diags)
+	}
 	return diags
 }
 

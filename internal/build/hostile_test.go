@@ -340,16 +340,18 @@ func hostileCases() []hostileCase {
 		{name: "unresolved wikilink",
 			status: 1, stderr: []string{"content/briefings/wiki.md:6:5: unresolved wikilink [[Nobody Here]]: no entity, topic, briefing or page is called \"Nobody Here\"", "dossier: 1 error"},
 			files: map[string]string{"content/briefings/wiki.md": doc(good, "Some text.\nSee [[Nobody Here]] now.\n")}},
-		{name: "wikilinks to files that have errors of their own",
+		{name: "wikilinks to and in files that have errors of their own",
 			status: 1, stderr: []string{
 				"content/briefings/2023-09-13-vostochny-xyz.md:3:1: invalid YAML: ',' or ']' must be specified",
 				"content/briefings/links.md:5:5: unresolved wikilink [[vostochny-xyz]]: content/briefings/2023-09-13-vostochny-xyz.md, which it names, has errors of its own",
 				"content/briefings/links.md:6:5: unresolved wikilink [[The Treaty]]: content/briefings/treaty.md, which it names, has errors of its own",
 				"content/briefings/treaty.md:3:1: date \"2024-13-01\" is not YYYY-MM-DD or RFC 3339",
-				"dossier: 4 errors"},
+				// The body of a file left out is still checked.
+				"content/briefings/treaty.md:6:5: unresolved wikilink [[Nobody Here]]: no entity, topic, briefing or page is called \"Nobody Here\"",
+				"dossier: 5 errors"},
 			files: map[string]string{
 				"content/briefings/2023-09-13-vostochny-xyz.md": doc("title: [Kim\ndate: 2023-09-13\n", "x\n"),
-				"content/briefings/treaty.md":                   doc("title: The Treaty\ndate: 2024-13-01\n", "x\n"),
+				"content/briefings/treaty.md":                   doc("title: The Treaty\ndate: 2024-13-01\n", "x\nSee [[Nobody Here]].\n"),
 				"content/briefings/links.md":                    doc(good, "See [[vostochny-xyz]] and\nsee [[The Treaty]].\n")}},
 		{name: "20,000 unresolved wikilinks on one line", status: 1,
 			files: map[string]string{"content/briefings/many.md": doc(good, "Intro.\n\n"+strings.Repeat("é [[Nobody]] ", 20_000)+"\n")},

@@ -257,6 +257,7 @@ func (ss *Session) convert(ctx context.Context, s *site.Site, patch []*site.Brie
 		briefings = patch
 	}
 	diags.Merge(sectionTopics(s, briefings, l, ss.headingTopics(l)))
+	diags.Merge(checkBroken(s, l, c.conv))
 	return diags, true, nil
 }
 
@@ -332,6 +333,13 @@ func (ss *Session) linkerFor(s *site.Site) *linker {
 	for _, p := range s.Pages {
 		d.str(p.Title)
 		d.str(p.Slug)
+	}
+	d.int(-1)
+	for _, b := range s.Broken {
+		d.str(b.Path)
+		d.int(int(b.Kind))
+		d.str(b.Slug)
+		d.str(b.Title)
 	}
 	names := d.sum()
 	c := &ss.conv

@@ -299,8 +299,14 @@ func TestRebuildEqualsFullBuild(t *testing.T) {
 			editFile(t, dir, later, "date: 2023-11-16", "date: 2023-13-16")
 			return []string{later}
 		}},
-		{"mend the date", func() []string {
+		{"break a wikilink in the same briefing's body", func() []string {
+			// Reported with the date's error: its body is still checked.
+			editFile(t, dir, later, "about [[Vladivostok]]", "about [[Vladivostock]]")
+			return []string{later}
+		}},
+		{"mend the date and the wikilink", func() []string {
 			editFile(t, dir, later, "date: 2023-13-16", "date: 2023-11-16")
+			editFile(t, dir, later, "about [[Vladivostock]]", "about [[Vladivostok]]")
 			return []string{later}
 		}},
 		{"edit a bundle briefing's text and a heading's topic", func() []string {

@@ -65,6 +65,11 @@ type Broken struct {
 	Kind  Kind
 	Slug  string // from the front matter when it could be read, else from the file name; may be ""
 	Title string // the title (or an entity's name) when the front matter gave one
+	// Body is the Markdown after the front matter, when the front matter
+	// was closed, and BodyLine its first line: the build still converts
+	// it for its errors, so that they come with the front matter's.
+	Body     []byte
+	BodyLine int
 }
 
 // LoadAll is Load that also returns the files it left out for errors of
@@ -109,7 +114,12 @@ func LoadAll(ctx context.Context, fsys fs.FS, opts Options) ([]*File, []Broken, 
 					continue
 				}
 				files[i], lists[i] = decode(c, data)
-				if f := files[i]; f != nil && opts.Compact {
+				switch f := files[i]; {
+				case f == nil || !opts.Compact:
+				case lists[i].HasErrors():
+					// Kept for Broken, out of the buffer read into next.
+					f.Body = bytes.Clone(f.Body)
+				default:
 					f.forget(fsys, data)
 				}
 			}
@@ -144,6 +154,7 @@ func brokenFile(c candidate, f *File) Broken {
 	if f == nil {
 		return b
 	}
+	b.Body, b.BodyLine = f.Body, f.BodyLine
 	if f.Slug != "" {
 		b.Slug = f.Slug
 	}
@@ -407,7 +418,8 @@ func decode(c candidate, data []byte) (*File, diag.List) {
 	vals, pos, d := decodeFront(c.path, parts.format, parts.front, 1)
 	diags.Merge(d)
 	if d.HasErrors() {
-		return nil, diags
+		// The body is still worth checking (see Broken).
+		return &File{Path: c.path, Kind: c.kind, Body: parts.body, BodyLine: parts.bodyLine}, diags
 	}
 	file := &File{
 		Path:     c.path,

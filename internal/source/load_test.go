@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -638,7 +639,7 @@ func TestLoadAllBroken(t *testing.T) {
 		"content/topics/sanctions.md":                   "---\ntitle: Sanctions\n---\nx\n",
 		"content/pages/about.md":                        "",
 	})
-	files, broken, diags := LoadAll(context.Background(), fsys, Options{})
+	files, _, diags := LoadAll(context.Background(), fsys, Options{})
 	if len(files) != 1 || files[0].Path != "content/topics/sanctions.md" {
 		t.Fatalf("files = %v, want the topic only", files)
 	}
@@ -646,12 +647,27 @@ func TestLoadAllBroken(t *testing.T) {
 		t.Errorf("%d errors, want 4: %v", n, diags)
 	}
 	want := []Broken{
-		{Path: "content/briefings/2023-09-13-kim-in-russia.md", Kind: KindBriefing, Slug: "kim-in-russia"},
-		{Path: "content/briefings/treaty.md", Kind: KindBriefing, Slug: "putin-in-pyongyang", Title: "The Treaty"},
-		{Path: "content/entities/shoigu/index.md", Kind: KindEntity, Slug: "shoigu", Title: "Sergei Shoigu"},
+		{Path: "content/briefings/2023-09-13-kim-in-russia.md", Kind: KindBriefing, Slug: "kim-in-russia", Body: []byte("x\n"), BodyLine: 5},
+		{Path: "content/briefings/treaty.md", Kind: KindBriefing, Slug: "putin-in-pyongyang", Title: "The Treaty", Body: []byte("x\n"), BodyLine: 7},
+		{Path: "content/entities/shoigu/index.md", Kind: KindEntity, Slug: "shoigu", Title: "Sergei Shoigu", Body: []byte("x\n"), BodyLine: 5},
 		{Path: "content/pages/about.md", Kind: KindPage, Slug: "about"},
 	}
-	if d := cmp.Diff(want, broken); d != "" {
-		t.Errorf("broken (-want +got):\n%s", d)
+	for _, compact := range []bool{false, true} {
+		_, broken, _ := LoadAll(context.Background(), fsys, Options{Compact: compact})
+		if d := cmp.Diff(want, broken); d != "" {
+			t.Errorf("compact %v: broken (-want +got):\n%s", compact, d)
+		}
+	}
+
+	// A compact load reads each file into a buffer the next one reuses:
+	// a large broken file, then smaller good ones, must keep its body.
+	body := strings.Repeat("Kim Jong Un met Vladimir Putin.\n", 300)
+	files2 := map[string]string{"content/briefings/a.md": "---\ntitle: [A\n---\n" + body}
+	for i := range 12 {
+		files2[fmt.Sprintf("content/briefings/b%02d.md", i)] = "---\ntitle: B\ndate: 2024-01-01\n---\nShort.\n"
+	}
+	_, broken, _ := LoadAll(context.Background(), site(files2), Options{Compact: true})
+	if len(broken) != 1 || string(broken[0].Body) != body {
+		t.Errorf("compact load: the broken file's body was not kept as read (%d broken files)", len(broken))
 	}
 }
