@@ -59,12 +59,14 @@ func newLinker(s *site.Site) *linker {
 		l.index.Add(p.Slug, ref)
 	}
 	for _, b := range s.Broken {
-		kind := map[source.Kind]link.Kind{source.KindBriefing: link.Briefing, source.KindEntity: link.Entity,
-			source.KindTopic: link.Topic, source.KindPage: link.Page}[b.Kind]
-		l.index.AddBroken(kind, b.Slug, b.Title, b.Path)
+		l.index.AddBroken(linkKinds[b.Kind], b.Slug, b.Title, b.Path)
 	}
 	return l
 }
+
+// linkKinds are the link kinds of the kinds of content file.
+var linkKinds = map[source.Kind]link.Kind{source.KindBriefing: link.Briefing, source.KindEntity: link.Entity,
+	source.KindTopic: link.Topic, source.KindPage: link.Page}
 
 // convert converts the Markdown of every document in parallel and then
 // gives every briefing section its topics. It returns the diagnostics. It
@@ -151,14 +153,14 @@ func convert(ctx context.Context, s *site.Site, sp *blob.Spool) diag.List {
 // file's front matter hears about its body's errors in the same run.
 func checkBroken(s *site.Site, l *linker, conv *markdown.Converter) diag.List {
 	var diags diag.List
+	mode := linkMode(s)
 	for _, b := range s.Broken {
 		if b.Body == nil {
 			continue
 		}
-		base := map[source.Kind]string{source.KindBriefing: "briefings/", source.KindEntity: "entities/",
-			source.KindTopic: "topics/"}[b.Kind] + b.Slug + "/"
+		base := (&link.Ref{Kind: linkKinds[b.Kind], Slug: b.Slug}).Path()
 		doc := markdown.Doc{Path: b.Path, Source: b.Body, BodyLine: b.BodyLine, Base: base,
-			Mentions: l.mentions, Wikilinks: l.index, Mode: linkMode(s)}
+			Mentions: l.mentions, Wikilinks: l.index, Mode: mode}
 		diags.Merge(conv.Convert(doc).Diags)
 	}
 	return diags

@@ -287,28 +287,39 @@ func decodeTOML(path string, src []byte, lineOffset int) (vals map[string]any, a
 			if inArray {
 				item(table[0], arrays[table[0]]-1, e)
 			}
-			if v := e.Value(); len(table) == 0 && v != nil && v.Kind == unstable.Array {
-				name := ""
-				if it := e.Key(); it.Next() {
-					name = string(it.Node().Data)
-				}
-				items := v.Children()
-				for i := 0; items.Next(); i++ {
-					if n := items.Node(); n.Kind == unstable.InlineTable {
-						kvs := n.Children()
-						for kvs.Next() {
-							if kv := kvs.Node(); kv.Kind == unstable.KeyValue {
-								item(name, i, kv)
-							}
-						}
-					}
-				}
+			if len(table) == 0 {
+				tomlInlineItems(e, item)
 			}
 		}
 	}
 	// The decoder accepted the document, so the parser cannot fail here;
 	// if it somehow does, positions are merely incomplete.
 	return vals, all, top, nil
+}
+
+// tomlInlineItems calls item with each key = value of the inline tables in
+// the array that the expression kv assigns, if it assigns one: name is the
+// array's key and i the table's place in it, from 0.
+func tomlInlineItems(kv *unstable.Node, item func(name string, i int, kv *unstable.Node)) {
+	v := kv.Value()
+	if v == nil || v.Kind != unstable.Array {
+		return
+	}
+	name := ""
+	if it := kv.Key(); it.Next() {
+		name = string(it.Node().Data)
+	}
+	tables := v.Children()
+	for i := 0; tables.Next(); i++ {
+		if t := tables.Node(); t.Kind == unstable.InlineTable {
+			kvs := t.Children()
+			for kvs.Next() {
+				if n := kvs.Node(); n.Kind == unstable.KeyValue {
+					item(name, i, n)
+				}
+			}
+		}
+	}
 }
 
 // tomlKeys walks the parts of a (possibly dotted) key, records the position
