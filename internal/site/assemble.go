@@ -180,15 +180,21 @@ func (s *Site) AssembleWith(m *Memo) {
 	for _, t := range s.Topics {
 		t.Entities = nil
 	}
-	var pairs, entityTopics []uint64
+	var np, net int
+	for _, o := range owns {
+		np, net = np+len(o.pairs), net+len(o.entityTopics)
+	}
+	pairs, entityTopics := make([]uint64, 0, np), make([]uint64, 0, net)
 	for _, o := range owns {
 		pairs = append(pairs, o.pairs...)
 		entityTopics = append(entityTopics, o.entityTopics...)
 	}
 	// Each list is counted first and then filled in a part of one array:
 	// grown by append, the lists left as much garbage as they kept.
+	var sorted sync.WaitGroup
+	sorted.Go(func() { slices.Sort(entityTopics) }) // millions each at 100,000 briefings: one on each core
 	slices.Sort(pairs)
-	slices.Sort(entityTopics)
+	sorted.Wait()
 	nRelated := make([]int, len(s.Entities))
 	runs(pairs, func(x, y, _ int) { nRelated[x]++; nRelated[y]++ })
 	related := carve[uint64](nRelated)
