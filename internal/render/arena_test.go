@@ -87,3 +87,48 @@ func TestMemoKeepsStringKeys(t *testing.T) {
 		t.Errorf("after the page's bytes were reused the memo lost its result: %q, %v", h, ok)
 	}
 }
+
+// TestMemoKeepsMovedKeys: a result found in the old generation moves into
+// the current one under the key it was looked up with, whose string may be
+// part of a page's HTML too; the moved entry must keep its own copy.
+func TestMemoKeepsMovedKeys(t *testing.T) {
+	m := new(memo)
+	call := &partialCall{name: "quote"}
+	kim := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoString, s: "Kim's"}}}
+	m.store(&kim, "<q>Kim's</q>", nil)
+	sh := m.shard(kim.hash())
+	// Fill kim's shard until its result is in the old generation.
+	filler := template.HTML(strings.Repeat("x", 4096-memoEntryBytes))
+	for i := 0; sh.cur.find(kim.hash(), &kim) != nil; i++ {
+		k := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoInt, n: i}}}
+		if m.shard(k.hash()) == sh {
+			m.store(&k, filler, nil)
+		}
+	}
+	if sh.old.find(kim.hash(), &kim) == nil {
+		t.Fatal("the result left both generations")
+	}
+	a := new(textArena)
+	b := append(a.room(5), "Kim's"...)
+	a.used(b)
+	viewed := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoString, s: unsafe.String(unsafe.SliceData(b), len(b))}}}
+	if _, ok := m.load(&viewed); !ok {
+		t.Fatal("the result in the old generation was not found")
+	}
+	if sh.cur.find(kim.hash(), &kim) == nil {
+		t.Fatal("the result found in the old generation did not move into the current one")
+	}
+	a.reset()
+	a.used(append(a.room(5), "Putin"...))
+	// One more generation, so that the moved entry is the only one left.
+	for i, n := 0, sh.cur.n; sh.cur.n >= n; i++ {
+		k := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoInt, n: -1 - i}}}
+		if m.shard(k.hash()) == sh {
+			n = sh.cur.n
+			m.store(&k, filler, nil)
+		}
+	}
+	if h, ok := m.load(&kim); !ok || h != "<q>Kim's</q>" {
+		t.Errorf("after the page's bytes were reused the moved result is lost: %q, %v", h, ok)
+	}
+}

@@ -109,9 +109,12 @@ func (g *memoGen) find(h uint64, k *memoKey) *memoEntry {
 	return e
 }
 
-// put keeps h for k, whose hash is hash, in the current generation,
-// starting a new one when it is full. The shard must be locked for
-// writing.
+// put keeps h for a copy of k, whose hash is hash, in the current
+// generation, starting a new one when it is full. A key's strings are
+// copied: they may be part of a page's HTML, whose bytes the next page
+// reuses (see textArena), whether the key comes from a call that rendered
+// the partial or from one that found it in the old generation. The shard
+// must be locked for writing.
 func (sh *memoShard) put(hash uint64, k *memoKey, h template.HTML) {
 	n := int64(len(h) + memoEntryBytes)
 	g := &sh.cur
@@ -119,14 +122,20 @@ func (sh *memoShard) put(hash uint64, k *memoKey, h template.HTML) {
 		sh.old, sh.cur = sh.cur, memoGen{index: make(map[uint64]int32)}
 	}
 	g.size += n
+	e := memoEntry{*k, h}
+	for i, v := range e.key.vals {
+		if v.kind == memoString || v.kind >= memoBriefings {
+			e.key.vals[i].s = strings.Clone(v.s)
+		}
+	}
 	if i, ok := g.index[hash]; ok {
-		g.chunks[i/memoChunk][i%memoChunk] = memoEntry{*k, h}
+		g.chunks[i/memoChunk][i%memoChunk] = e
 		return
 	}
 	if int(g.n) == len(g.chunks)*memoChunk {
 		g.chunks = append(g.chunks, make([]memoEntry, memoChunk))
 	}
-	g.chunks[g.n/memoChunk][g.n%memoChunk] = memoEntry{*k, h}
+	g.chunks[g.n/memoChunk][g.n%memoChunk] = e
 	g.index[hash] = g.n
 	g.n++
 }
@@ -297,18 +306,14 @@ func (m *memo) load(k *memoKey) (template.HTML, bool) {
 // store keeps h for k; vals are the call's values.
 func (m *memo) store(k *memoKey, h template.HTML, vals []any) {
 	for i, v := range k.vals {
-		if v.kind == memoString {
-			// The string may be a view's HTML, or part of it, whose
-			// bytes the next page reuses (see textArena).
-			k.vals[i].s = strings.Clone(v.s)
-		}
 		if v.kind >= memoBriefings {
 			// A list is in the key by the addresses of its documents:
 			// keep the documents, so that no other can take one of
 			// those addresses while the entry exists (documents live as
 			// long as the build anyway).
-			k.vals[i].s = strings.Clone(v.s)
-			m.pins.Store(k.vals[i].s, vals[i])
+			if _, ok := m.pins.Load(v.s); !ok {
+				m.pins.Store(strings.Clone(v.s), vals[i])
+			}
 		}
 	}
 	hash := k.hash()
