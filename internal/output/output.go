@@ -33,6 +33,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/dossier-dev/dossier/internal/slab"
 )
 
 // ManifestName is the file in the destination that lists what Dossier wrote.
@@ -62,14 +64,20 @@ type Writer struct {
 	// take the path of systems that cannot.
 	exchange func(a, b string) error
 
-	// dirs are the folders of the staging tree made so far: each is made
-	// once, not checked again for every file written into it.
-	dirs sync.Map
-
 	mu    sync.Mutex
 	files map[string]bool // every file of this build
+	// dirs are the folders of the staging tree made so far: each is made
+	// once, not checked again for every file written into it.
+	dirs  map[string]bool
 	stats Stats
 	done  bool
+	// names holds the keys of files and dirs. They live until the build
+	// ends, and they arrive one for each page among the renderer's
+	// garbage: allocated one by one, each would keep the small span it
+	// landed in from being freed, and a 100,000-briefing build's heap
+	// held 290 MB of such spans for 48 MB of live objects once its pages
+	// were written. Copied into blocks of their own, they fill them.
+	names slab.Strings
 }
 
 // Open prepares a build into dest for a site whose source folder is src.
@@ -96,7 +104,7 @@ func Open(dest, src string) (*Writer, error) {
 	if absDest == absSrc || within(absSrc, absDest) {
 		return nil, fmt.Errorf("refusing to build into %s: it holds the site's source; choose a folder inside it such as public/", dest)
 	}
-	w := &Writer{dest: absDest, shown: dest, prev: map[string]bool{}, files: map[string]bool{}, exchange: exchange}
+	w := &Writer{dest: absDest, shown: dest, prev: map[string]bool{}, files: map[string]bool{}, dirs: map[string]bool{}, exchange: exchange}
 	if err := w.recover(); err != nil {
 		return nil, err
 	}
@@ -334,10 +342,13 @@ func (w *Writer) WriteFile(rel string, data []byte) error {
 // mkdir makes the staging folder dir and its parents, unless this build
 // made it already.
 func (w *Writer) mkdir(dir string) error {
-	if _, ok := w.dirs.Load(dir); ok {
+	w.mu.Lock()
+	made, parent := w.dirs[dir], w.dirs[filepath.Dir(dir)]
+	w.mu.Unlock()
+	if made {
 		return nil
 	}
-	if _, ok := w.dirs.Load(filepath.Dir(dir)); ok {
+	if parent {
 		// The usual case, a page's own folder: one mkdir, no stat.
 		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 			return err
@@ -345,7 +356,9 @@ func (w *Writer) mkdir(dir string) error {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	w.dirs.Store(dir, true)
+	w.mu.Lock()
+	w.dirs[w.names.Clone(dir)] = true
+	w.mu.Unlock()
 	return nil
 }
 
@@ -406,7 +419,7 @@ func (w *Writer) claim(rel string) error {
 			return fmt.Errorf("write %s: %s is already a file of the site, so it cannot also be a folder", rel, dir)
 		}
 	}
-	w.files[rel] = true
+	w.files[w.names.Clone(rel)] = true
 	return nil
 }
 
