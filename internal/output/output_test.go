@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/dossier-dev/dossier/internal/output/outputtest"
 )
@@ -513,5 +514,35 @@ func TestHelperBuilder(t *testing.T) {
 		if i == 0 {
 			fmt.Println("committed")
 		}
+	}
+}
+
+// TestWriterCopiesNames: the writer keeps its own copy of every file and
+// folder name (in blocks of its own, see Writer.names), never the caller's
+// string, which for a page is one small allocation among the renderer's
+// garbage. A name handed over in a buffer that is then written over must
+// still be the one the manifest lists and that a second write of it is
+// refused under.
+func TestWriterCopiesNames(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	w, err := Open(dest, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := []byte("briefings/kim/index.html")
+	rel := unsafe.String(unsafe.SliceData(buf), len(buf))
+	if err := w.WriteFile(rel, []byte("kim")); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, "briefings/xyz/index.html")
+	if err := w.WriteFile("briefings/kim/index.html", []byte("again")); err == nil {
+		t.Error("a second write of the first name was not refused: the writer kept the caller's bytes")
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := os.ReadFile(filepath.Join(dest, ManifestName))
+	if want := manifestHeader + "briefings/kim/index.html\n"; string(m) != want {
+		t.Errorf("manifest:\n%s\nwant:\n%s", m, want)
 	}
 }
