@@ -97,14 +97,18 @@ func TestMemoKeepsMovedKeys(t *testing.T) {
 	kim := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoString, s: "Kim's"}}}
 	m.store(&kim, "<q>Kim's</q>", nil)
 	sh := m.shard(kim.hash())
-	// Fill kim's shard until its result is in the old generation.
+	// fill stores other results in kim's shard until done.
 	filler := template.HTML(strings.Repeat("x", 4096-memoEntryBytes))
-	for i := 0; sh.cur.find(kim.hash(), &kim) != nil; i++ {
-		k := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoInt, n: i}}}
-		if m.shard(k.hash()) == sh {
-			m.store(&k, filler, nil)
+	i := 0
+	fill := func(done func() bool) {
+		for ; !done(); i++ {
+			k := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoInt, n: i}}}
+			if m.shard(k.hash()) == sh {
+				m.store(&k, filler, nil)
+			}
 		}
 	}
+	fill(func() bool { return sh.cur.find(kim.hash(), &kim) == nil }) // kim's result is in the old generation
 	if sh.old.find(kim.hash(), &kim) == nil {
 		t.Fatal("the result left both generations")
 	}
@@ -121,13 +125,8 @@ func TestMemoKeepsMovedKeys(t *testing.T) {
 	a.reset()
 	a.used(append(a.room(5), "Putin"...))
 	// One more generation, so that the moved entry is the only one left.
-	for i, n := 0, sh.cur.n; sh.cur.n >= n; i++ {
-		k := memoKey{call: call, vals: [memoArgs]memoVal{{kind: memoInt, n: -1 - i}}}
-		if m.shard(k.hash()) == sh {
-			n = sh.cur.n
-			m.store(&k, filler, nil)
-		}
-	}
+	n := sh.cur.n
+	fill(func() bool { rotated := sh.cur.n < n; n = sh.cur.n; return rotated })
 	if h, ok := m.load(&kim); !ok || h != "<q>Kim's</q>" {
 		t.Errorf("after the page's bytes were reused the moved result is lost: %q, %v", h, ok)
 	}
