@@ -91,6 +91,7 @@ func LoadAll(ctx context.Context, fsys fs.FS, opts Options) ([]*File, []Broken, 
 	for range min(runtime.GOMAXPROCS(0), len(cands)) {
 		wg.Go(func() {
 			var buf []byte // reused: with Compact no File keeps the bytes read
+			var keep packer
 			for {
 				if err := ctx.Err(); err != nil {
 					stopped.CompareAndSwap(nil, &err)
@@ -121,6 +122,7 @@ func LoadAll(ctx context.Context, fsys fs.FS, opts Options) ([]*File, []Broken, 
 					f.Body = bytes.Clone(f.Body)
 				default:
 					f.forget(fsys, data)
+					f.pack(&keep)
 				}
 			}
 		})
