@@ -43,8 +43,8 @@ func FuzzSplit(f *testing.F) {
 			if !utf8.Valid(file.Body) || file.BodyLine < 1 {
 				t.Fatalf("bad body at line %d", file.BodyLine)
 			}
-			if file.Params == nil || file.FieldPos == nil {
-				t.Fatal("nil Params or FieldPos")
+			if file.FieldPos == nil {
+				t.Fatal("nil FieldPos")
 			}
 		}
 	})

@@ -147,21 +147,18 @@ func TestLoadKinds(t *testing.T) {
 			Path: "content/briefings/local.md", Kind: KindBriefing, Slug: "local",
 			Front: []byte("title = 'Local'\ndate = 2023-09-14\n"), Body: []byte{}, BodyLine: 5,
 			Briefing: &BriefingMeta{Title: "Local", Date: date(2023, 9, 14)},
-			Params:   map[string]any{},
 			FieldPos: map[string]Pos{"title": {2, 1}, "date": {3, 1}},
 		},
 		{
 			Path: "content/briefings/localtime.md", Kind: KindBriefing, Slug: "local-time",
 			Front: []byte("title = 'Local'\ndate = 2023-09-14T08:00:00\nslug = 'Local Time'\n"), Body: []byte{}, BodyLine: 6,
 			Briefing: &BriefingMeta{Title: "Local", Date: time.Date(2023, 9, 14, 8, 0, 0, 0, time.UTC)},
-			Params:   map[string]any{},
 			FieldPos: map[string]Pos{"title": {2, 1}, "date": {3, 1}, "slug": {4, 1}},
 		},
 		{
 			Path: "content/entities/kcna.md", Kind: KindEntity, Slug: "kcna",
 			Front: []byte("name: KCNA\n"), Body: []byte{}, BodyLine: 4,
 			Entity:   &EntityMeta{Name: "KCNA", Type: "other"},
-			Params:   map[string]any{},
 			FieldPos: map[string]Pos{"name": {2, 1}},
 		},
 		{
@@ -170,21 +167,18 @@ func TestLoadKinds(t *testing.T) {
 			Body:     []byte("Profile.\n"),
 			BodyLine: 7,
 			Entity:   &EntityMeta{Name: "Kim Jong Un", Type: "person", Aliases: []string{"Kim", "Chairman Kim"}, Summary: "Leader."},
-			Params:   map[string]any{},
 			FieldPos: map[string]Pos{"name": {2, 1}, "type": {3, 1}, "aliases": {4, 1}, "summary": {5, 1}},
 		},
 		{
 			Path: "content/pages/about.md", Kind: KindPage, Slug: "about",
 			Front: []byte("title = \"About\"\nsummary = \"Who we are\"\n"), Body: []byte("Text.\n"), BodyLine: 5,
 			Page:     &PageMeta{Title: "About", Summary: "Who we are"},
-			Params:   map[string]any{},
 			FieldPos: map[string]Pos{"title": {2, 1}, "summary": {3, 1}},
 		},
 		{
 			Path: "content/topics/military-cooperation.md", Kind: KindTopic, Slug: "military-cooperation",
 			Front: []byte("title: Military Cooperation\naliases: Arms\nsummary: Weapons and training.\n"), Body: []byte{}, BodyLine: 6,
 			Topic:    &TopicMeta{Title: "Military Cooperation", Aliases: []string{"Arms"}, Summary: "Weapons and training."},
-			Params:   map[string]any{},
 			FieldPos: map[string]Pos{"title": {2, 1}, "aliases": {3, 1}, "summary": {4, 1}},
 		},
 	}

@@ -345,11 +345,12 @@ func (f *fields) entityType(key string) string {
 	return t
 }
 
-// params returns every field no typed field claimed, for templates.
-// A key that differs from a known one only in case is most likely a slip
+// params returns every field no typed field claimed, for templates, or
+// nil when there is none: a site keeps one per file, and an empty map is
+// an object of its own, which templates read as they read nil. A key that differs from a known one only in case is most likely a slip
 // ("Title:"), so it is flagged rather than silently kept.
 func (f *fields) params() map[string]any {
-	out := map[string]any{}
+	var out map[string]any
 	for _, k := range sortedKeys(f.vals) {
 		if slices.Contains(f.known, k) {
 			continue
@@ -360,6 +361,9 @@ func (f *fields) params() map[string]any {
 				f.diags.Warnf(f.path, p.Line, p.Col, "field %q is not %q (field names are lower case): kept as a custom field", k, known)
 				break
 			}
+		}
+		if out == nil {
+			out = map[string]any{}
 		}
 		out[k] = f.vals[k]
 	}

@@ -76,7 +76,7 @@ type File struct {
 	Topic    *TopicMeta
 	Page     *PageMeta
 	// Params holds every front-matter field that is not one of the typed
-	// fields above, as decoded, for templates.
+	// fields above, as decoded, for templates; nil when there is none.
 	Params map[string]any
 	// FieldPos maps a top-level front-matter key to where it was written.
 	FieldPos map[string]Pos
