@@ -186,26 +186,26 @@ func eachDocument(s *site.Site, l *linker, add func(path, base string, self *lin
 	}
 	// Summaries written in front matter get the typography the body gets;
 	// one taken from the first paragraph has it already.
-	summary := func(written, first string) string {
+	summary := func(k *keeper, written, first string) string {
 		if written == "" {
-			return first
+			return k.strings.Clone(first)
 		}
-		return markdown.Smarten(written)
+		return k.smarten(written)
 	}
 	for _, b := range s.Briefings {
 		add(b.Path, "briefings/"+b.Slug+"/", nil, func(r markdown.Result, html []blob.Blob, k *keeper) {
 			b.Content = k.content(r, html, b)
 			b.Mentions = k.mentions(l, r)
 			b.AutoSummary = b.Summary == ""
-			b.Summary = summary(b.Summary, r.Summary)
-			b.Location = markdown.Smarten(b.Location)
+			b.Summary = summary(k, b.Summary, r.Summary)
+			b.Location = k.smarten(b.Location)
 		})
 	}
 	for _, e := range s.Entities {
 		if !e.Stub {
 			add(e.Path, "entities/"+e.Slug+"/", selfEntity[e], func(r markdown.Result, html []blob.Blob, k *keeper) {
 				e.Content = k.content(r, html, nil)
-				e.Summary = summary(e.Summary, r.Summary)
+				e.Summary = summary(k, e.Summary, r.Summary)
 			})
 		}
 	}
@@ -213,14 +213,14 @@ func eachDocument(s *site.Site, l *linker, add func(path, base string, self *lin
 		if !t.Stub {
 			add(t.Path, "topics/"+t.Slug+"/", selfTopic[t], func(r markdown.Result, html []blob.Blob, k *keeper) {
 				t.Content = k.content(r, html, nil)
-				t.Summary = summary(t.Summary, r.Summary)
+				t.Summary = summary(k, t.Summary, r.Summary)
 			})
 		}
 	}
 	for _, p := range s.Pages {
 		add(p.Path, p.Slug+"/", nil, func(r markdown.Result, html []blob.Blob, k *keeper) {
 			p.Content = k.content(r, html, nil)
-			p.Summary = summary(p.Summary, r.Summary)
+			p.Summary = summary(k, p.Summary, r.Summary)
 		})
 	}
 }
@@ -255,6 +255,7 @@ type keeper struct {
 	mentionPtrs *slab.Of[*site.Mention]
 	ints        *slab.Of[int]
 	strings     *slab.Strings
+	names       *slab.Of[string]
 	// src is the buffer a full build reads each file's Markdown into
 	// again: nothing the model keeps points into it.
 	src []byte
@@ -262,7 +263,7 @@ type keeper struct {
 
 func newKeeper() *keeper {
 	return &keeper{new(slab.Of[site.Section]), new(slab.Of[*site.Section]), new(slab.Of[site.Heading]),
-		new(slab.Of[site.Mention]), new(slab.Of[*site.Mention]), new(slab.Of[int]), new(slab.Strings), nil}
+		new(slab.Of[site.Mention]), new(slab.Of[*site.Mention]), new(slab.Of[int]), new(slab.Strings), new(slab.Of[string]), nil}
 }
 
 var noKeeper = &keeper{}
@@ -276,7 +277,7 @@ func (k *keeper) content(r markdown.Result, html []blob.Blob, b *site.Briefing) 
 		c.Sections = k.sectionPtrs.Make(n)
 		for i, sec := range r.Sections {
 			secs[i] = site.Section{Briefing: b, Index: i, ID: k.strings.Clone(sec.ID), Title: k.strings.Clone(sec.Title),
-				Line: sec.Line, HTML: html[i], TopicNames: sec.Topics}
+				Line: sec.Line, HTML: html[i], TopicNames: k.list(sec.Topics)}
 			c.Sections[i] = &secs[i]
 		}
 	}
@@ -299,6 +300,27 @@ func (k *keeper) sameOrClone(v string, secs []*site.Section, of func(*site.Secti
 		}
 	}
 	return k.strings.Clone(v)
+}
+
+// smarten is markdown.Smarten(v) in k's blocks; v itself (which loading
+// already copied into blocks) when typography changes nothing.
+func (k *keeper) smarten(v string) string {
+	if s := markdown.Smarten(v); s != v {
+		return k.strings.Clone(s)
+	}
+	return v
+}
+
+// list is a copy of v in k's blocks, strings and all; noKeeper's is v.
+func (k *keeper) list(v []string) []string {
+	if k.names == nil {
+		return v
+	}
+	out := k.names.Clone(v)
+	for i, s := range out {
+		out[i] = k.strings.Clone(s)
+	}
+	return out
 }
 
 // mentions copies the mentions of a conversion result into the model.
