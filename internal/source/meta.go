@@ -347,7 +347,9 @@ func (f *fields) entityType(key string) string {
 
 // params returns every field no typed field claimed, for templates, or
 // nil when there is none: a site keeps one per file, and an empty map is
-// an object of its own, which templates read as they read nil. A key that differs from a known one only in case is most likely a slip
+// an object of its own, which templates read as they read nil.
+//
+// A key that differs from a known one only in case is most likely a slip
 // ("Title:"), so it is flagged rather than silently kept.
 func (f *fields) params() map[string]any {
 	var out map[string]any
