@@ -14,6 +14,7 @@ type packer struct {
 	links slab.Of[Link]
 }
 
+// list copies l, and its strings, into p's blocks.
 func (p *packer) list(l []string) []string {
 	if len(l) == 0 {
 		return l
@@ -60,8 +61,9 @@ func (f *File) pack(p *packer) {
 	}
 }
 
-// value copies the strings of a decoded value, in place in its lists and
-// maps, which decoding made for it alone.
+// value copies the strings of a decoded value into p's blocks: those of
+// a list in place (decoding made the list for this value alone), those of
+// a map, keys too, into a new map.
 func (p *packer) value(v any) any {
 	switch t := v.(type) {
 	case string:

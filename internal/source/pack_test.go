@@ -3,6 +3,7 @@ package source
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -29,11 +30,7 @@ func keptStrings(f *File) []string {
 		case reflect.Map:
 			// In the order of the keys' text, so that two walks compare.
 			keys := v.MapKeys()
-			for i := 1; i < len(keys); i++ {
-				for j := i; j > 0 && keys[j].String() < keys[j-1].String(); j-- {
-					keys[j], keys[j-1] = keys[j-1], keys[j]
-				}
-			}
+			slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
 			for _, k := range keys {
 				walk(k)
 				walk(v.MapIndex(k))
