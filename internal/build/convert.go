@@ -312,16 +312,7 @@ func (k *keeper) smarten(v string) string {
 }
 
 // list is a copy of v in k's blocks, strings and all; noKeeper's is v.
-func (k *keeper) list(v []string) []string {
-	if k.names == nil {
-		return v
-	}
-	out := k.names.Clone(v)
-	for i, s := range out {
-		out[i] = k.strings.Clone(s)
-	}
-	return out
-}
+func (k *keeper) list(v []string) []string { return slab.CloneStrings(k.names, k.strings, v) }
 
 // mentions copies the mentions of a conversion result into the model.
 func (k *keeper) mentions(l *linker, r markdown.Result) []*site.Mention {

@@ -64,6 +64,19 @@ func (s *Of[T]) Clone(v []T) []T {
 	return out
 }
 
+// CloneStrings returns a copy of the list v from ls's blocks with each of
+// its strings copied into ss's; v itself when ls is nil or v is empty.
+func CloneStrings(ls *Of[string], ss *Strings, v []string) []string {
+	if ls == nil || len(v) == 0 {
+		return v
+	}
+	out := ls.Make(len(v))
+	for i, x := range v {
+		out[i] = ss.Clone(x)
+	}
+	return out
+}
+
 // Strings copies strings into blocks of bytes. The zero Strings is ready;
 // it is not safe for concurrent use.
 type Strings struct {

@@ -78,3 +78,24 @@ func TestStrings(t *testing.T) {
 		t.Error("nil Strings does not return its argument")
 	}
 }
+
+func TestCloneStrings(t *testing.T) {
+	in := []string{"Military Cooperation", "", "Sanctions"}
+	var ls Of[string]
+	var ss Strings
+	out := CloneStrings(&ls, &ss, in)
+	if len(out) != len(in) || &out[0] == &in[0] {
+		t.Fatalf("CloneStrings = %q, not a copy", out)
+	}
+	for i := range in {
+		if out[i] != in[i] || in[i] != "" && unsafe.StringData(out[i]) == unsafe.StringData(in[i]) {
+			t.Errorf("item %d: %q is not a copy of %q", i, out[i], in[i])
+		}
+	}
+	if got := CloneStrings(nil, &ss, in); &got[0] != &in[0] {
+		t.Error("a nil Of copied the list")
+	}
+	if got := CloneStrings(&ls, &ss, nil); got != nil {
+		t.Errorf("CloneStrings(nil) = %q", got)
+	}
+}

@@ -15,16 +15,7 @@ type packer struct {
 }
 
 // list copies l, and its strings, into p's blocks.
-func (p *packer) list(l []string) []string {
-	if len(l) == 0 {
-		return l
-	}
-	out := p.lists.Make(len(l))
-	for i, s := range l {
-		out[i] = p.strs.Clone(s)
-	}
-	return out
-}
+func (p *packer) list(l []string) []string { return slab.CloneStrings(&p.lists, &p.strs, l) }
 
 // pack moves what f keeps of its front matter into p's blocks.
 func (f *File) pack(p *packer) {
