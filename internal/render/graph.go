@@ -93,6 +93,15 @@ func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label st
 	g := graph.Graph{Center: center, Label: label}
 	v := &GraphView{Shown: len(nodes)}
 	types := map[string]bool{}
+	// Each node's walk ends once it has met every other entity of the
+	// graph: a popular entity appears with thousands, and the few in the
+	// graph are mostly among the first.
+	others := -1
+	for i, e := range nodes {
+		if pos.at[e.Rank()] == int32(i) {
+			others++
+		}
+	}
 	for i, e := range nodes {
 		types[e.Type] = true
 		g.Nodes = append(g.Nodes, graph.Node{Label: e.Name, Href: p.URL(e), Class: "type-" + e.Type, Weight: e.Mentions,
@@ -100,10 +109,11 @@ func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label st
 			Title: fmt.Sprintf("%s (%s): %s in %s", e.Name, typeName(e.Type), countNoun(e.Mentions, "mention", "mentions"),
 				countNoun(len(e.Appearances), "briefing", "briefings"))})
 		n := GraphNode{Entity: e}
-		e.EachRelatedRank(func(rank, count int) { // most shared first
+		met := 0
+		e.EachRelatedRank(func(rank, count int) bool { // most shared first
 			j := int(pos.at[rank])
 			if j < 0 {
-				return
+				return true
 			}
 			if i < j {
 				g.Edges = append(g.Edges, graph.Edge{A: i, B: j, Weight: count})
@@ -111,6 +121,8 @@ func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label st
 			if len(n.Links) < graphLinks {
 				n.Links = append(n.Links, site.EntityWeight{Entity: nodes[j], Count: count})
 			}
+			met++
+			return met < others
 		})
 		v.Nodes = append(v.Nodes, n)
 	}

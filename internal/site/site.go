@@ -193,11 +193,14 @@ func (e *Entity) EachRelated(fn func(EntityWeight) bool) {
 }
 
 // EachRelatedRank calls fn with the rank (index in Site.Entities) and
-// count of each entity of Related, in order: for walking the thousands an
-// entity of a large site appears with without loading each of them.
-func (e *Entity) EachRelatedRank(fn func(rank, count int)) {
+// count of each entity of Related, in order, until fn returns false: for
+// walking the thousands an entity of a large site appears with without
+// loading each of them.
+func (e *Entity) EachRelatedRank(fn func(rank, count int) bool) {
 	for _, w := range e.related {
-		fn(int(w>>32), int(w&0xffffffff))
+		if !fn(int(w>>32), int(w&0xffffffff)) {
+			return
+		}
 	}
 }
 
