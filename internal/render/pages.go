@@ -230,7 +230,7 @@ func (pb *planner) entity(e *site.Entity, n, size int) *Page {
 	p.Description = e.Summary
 	own := markdown.FixContext{Root: p.root, Offline: p.offline, Home: PathOf(e), OwnPage: true}
 	p.Entity = &EntityView{E: e, Body: pb.sections(p, e.Content.Sections, own),
-		Appearances: page(e.Appearances, n, size), Related: e.TopRelated(relatedMax),
+		Appearances: appearanceViews(page(e.Appearances, n, size)), Related: e.TopRelated(relatedMax),
 		Topics: e.Topics[:min(topicsMax, len(e.Topics))], TopicsMore: max(0, len(e.Topics)-topicsMax)}
 	p.Pager = pb.pager(p, PathOf(e), n, size, len(e.Appearances))
 	if n == 1 {
