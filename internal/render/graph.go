@@ -93,39 +93,14 @@ func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label st
 	g := graph.Graph{Center: center, Label: label}
 	v := &GraphView{Shown: len(nodes)}
 	types := map[string]bool{}
-	// Each node's walk ends once it has met every other entity of the
-	// graph: a popular entity appears with thousands, and the few in the
-	// graph are mostly among the first.
-	others := -1
-	for i, e := range nodes {
-		if pos.at[e.Rank()] == int32(i) {
-			others++
-		}
-	}
-	for i, e := range nodes {
+	for _, e := range nodes {
 		types[e.Type] = true
 		g.Nodes = append(g.Nodes, graph.Node{Label: e.Name, Href: p.URL(e), Class: "type-" + e.Type, Weight: e.Mentions,
 			Shape: shapes[e.Type],
 			Title: fmt.Sprintf("%s (%s): %s in %s", e.Name, typeName(e.Type), countNoun(e.Mentions, "mention", "mentions"),
 				countNoun(len(e.Appearances), "briefing", "briefings"))})
-		n := GraphNode{Entity: e}
-		met := 0
-		e.EachRelatedRank(func(rank, count int) bool { // most shared first
-			j := int(pos.at[rank])
-			if j < 0 {
-				return true
-			}
-			if i < j {
-				g.Edges = append(g.Edges, graph.Edge{A: i, B: j, Weight: count})
-			}
-			if len(n.Links) < graphLinks {
-				n.Links = append(n.Links, site.EntityWeight{Entity: nodes[j], Count: count})
-			}
-			met++
-			return met < others
-		})
-		v.Nodes = append(v.Nodes, n)
 	}
+	g.Edges, v.Nodes = graphLinksOf(nodes, pos)
 	g.Edges = strongest(g.Edges, len(nodes), center)
 	// Edges in a fixed order: by first node, then second.
 	slices.SortFunc(g.Edges, func(a, b graph.Edge) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) })
@@ -136,6 +111,48 @@ func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label st
 	}
 	v.SVG = template.HTML(graph.SVG(g))
 	return v
+}
+
+// graphLinksOf returns an edge for every pair of nodes that share
+// briefings (the lower position first, each node's in the order of its
+// co-occurring entities), and each node with its first graphLinks
+// co-occurring entities of the graph.
+//
+// A popular entity appears with thousands of others, and the few in the
+// graph are mostly among the first: each node's walk ends once it has its
+// links and has met every entity after it in nodes, the edges to those
+// before it coming from their own walks.
+func graphLinksOf(nodes []*site.Entity, pos positions) ([]graph.Edge, []GraphNode) {
+	// later[i] is how many entities of the graph sit after position i.
+	later := make([]int, len(nodes))
+	for i, n := len(nodes)-1, 0; i >= 0; i-- {
+		later[i] = n
+		if pos.at[nodes[i].Rank()] == int32(i) {
+			n++
+		}
+	}
+	var edges []graph.Edge
+	out := make([]GraphNode, len(nodes))
+	for i, e := range nodes {
+		n := GraphNode{Entity: e}
+		met := 0
+		e.EachRelatedRank(func(rank, count int) bool { // most shared first
+			j := int(pos.at[rank])
+			if j < 0 {
+				return true
+			}
+			if i < j {
+				edges = append(edges, graph.Edge{A: i, B: j, Weight: count})
+				met++
+			}
+			if len(n.Links) < graphLinks {
+				n.Links = append(n.Links, site.EntityWeight{Entity: nodes[j], Count: count})
+			}
+			return met < later[i] || len(n.Links) < graphLinks
+		})
+		out[i] = n
+	}
+	return edges, out
 }
 
 // positions gives the position of each node of a graph by the entity's
