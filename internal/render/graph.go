@@ -100,10 +100,7 @@ func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label st
 			Title: fmt.Sprintf("%s (%s): %s in %s", e.Name, typeName(e.Type), countNoun(e.Mentions, "mention", "mentions"),
 				countNoun(len(e.Appearances), "briefing", "briefings"))})
 	}
-	g.Edges, v.Nodes = graphLinksOf(nodes, pos)
-	g.Edges = strongest(g.Edges, len(nodes), center)
-	// Edges in a fixed order: by first node, then second.
-	slices.SortFunc(g.Edges, func(a, b graph.Edge) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) })
+	g.Edges, v.Nodes = graphLinksOf(nodes, pos, center)
 	for _, t := range site.EntityTypes {
 		if types[t] {
 			v.Types = append(v.Types, t)
@@ -113,45 +110,78 @@ func (pb *planner) drawGraph(p *Page, nodes []*site.Entity, center int, label st
 	return v
 }
 
-// graphLinksOf returns an edge for every pair of nodes that share
-// briefings (the lower position first, each node's in the order of its
-// co-occurring entities), and each node with its first graphLinks
+// graphLinksOf returns the edges a graph draws (see strongest), ordered
+// by first node, then second, and each node with its first graphLinks
 // co-occurring entities of the graph.
 //
-// A popular entity appears with thousands of others, and the few in the
-// graph are mostly among the first: each node's walk ends once it has its
-// links and has met every entity after it in nodes, the edges to those
-// before it coming from their own walks.
-func graphLinksOf(nodes []*site.Entity, pos positions) ([]graph.Edge, []GraphNode) {
-	// later[i] is how many entities of the graph sit after position i.
-	later := make([]int, len(nodes))
-	for i, n := len(nodes)-1, 0; i >= 0; i-- {
-		later[i] = n
-		if pos.at[nodes[i].Rank()] == int32(i) {
-			n++
+// A popular entity appears with thousands of others, and two entities of
+// a graph may share no briefing at all, so walking every node's whole list
+// for the pairs it forms (as this did) read thousands of entries for each
+// of them. A list comes most shared first, and strongest keeps an edge
+// only if it is among the graphEdges heaviest of one of its nodes (or
+// touches the centre): so a walk can stop once it has its links, its
+// graphEdges heaviest edges and every edge as heavy as the last of them;
+// the centre's walk, whose edges are all kept, goes on until it has met
+// every node. Every edge strongest keeps is then found by the walk of one
+// of its nodes, and so is every edge that outweighs or ties with one it
+// keeps, which are all that decide what it keeps.
+func graphLinksOf(nodes []*site.Entity, pos positions, center int) ([]graph.Edge, []GraphNode) {
+	n := len(nodes)
+	// The bound holds for distinct entities; a list that repeats one (no
+	// graph does) gets the whole walks.
+	others, whole := -1, false
+	for i, e := range nodes {
+		if pos.at[e.Rank()] == int32(i) {
+			others++
+		} else {
+			whole = true
 		}
 	}
-	var edges []graph.Edge
-	out := make([]GraphNode, len(nodes))
+	ranks := make([]int, n)
 	for i, e := range nodes {
-		n := GraphNode{Entity: e}
-		met := 0
-		e.EachRelatedRank(func(rank, count int) bool { // most shared first
-			j := int(pos.at[rank])
-			if j < 0 {
-				return true
-			}
-			if i < j {
-				edges = append(edges, graph.Edge{A: i, B: j, Weight: count})
-				met++
-			}
-			if len(n.Links) < graphLinks {
-				n.Links = append(n.Links, site.EntityWeight{Entity: nodes[j], Count: count})
-			}
-			return met < later[i] || len(n.Links) < graphLinks
-		})
-		out[i] = n
+		ranks[i] = e.Rank()
 	}
+	slices.Sort(ranks)
+	ranks = slices.Compact(ranks)
+	found := make([]bool, n*n)
+	var edges []graph.Edge
+	out := make([]GraphNode, n)
+	for i, e := range nodes {
+		node := GraphNode{Entity: e}
+		met, last := 0, 0                                      // graph entities met; the weight of the graphEdges-th
+		e.EachRelatedAmong(ranks, func(rank, count int) bool { // most shared first
+			j := int(pos.at[rank])
+			if !whole && i != center && met >= graphEdges && count < last && len(node.Links) == graphLinks {
+				return false
+			}
+			if met++; met == graphEdges {
+				last = count
+			}
+			a, b := min(i, j), max(i, j)
+			if whole && i > j {
+				// Only the first node's walk gives an edge, as j's
+				// position may not be where i's own walk finds it.
+				a = -1
+			}
+			if a >= 0 && !found[a*n+b] {
+				found[a*n+b] = true
+				edges = append(edges, graph.Edge{A: a, B: b, Weight: count})
+			}
+			if len(node.Links) < graphLinks {
+				node.Links = append(node.Links, site.EntityWeight{Entity: nodes[j], Count: count})
+			}
+			return met < others
+		})
+		out[i] = node
+	}
+	// In the order the first node's walk meets them (most shared first,
+	// then by rank), as strongest breaks ties by that order.
+	slices.SortFunc(edges, func(x, y graph.Edge) int {
+		return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(y.Weight, x.Weight), cmp.Compare(nodes[x.B].Rank(), nodes[y.B].Rank()))
+	})
+	edges = strongest(edges, n, center)
+	// Edges in a fixed order: by first node, then second.
+	slices.SortFunc(edges, func(a, b graph.Edge) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) })
 	return edges, out
 }
 

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -50,53 +51,110 @@ func TestGraphLinksOf(t *testing.T) {
 		}
 		sets = append(sets, nodes)
 	}
-	for range 20 {
+	for range 400 {
 		var nodes []*site.Entity
-		for _, i := range r.Perm(ne)[:1+r.IntN(15)] {
+		for _, i := range r.Perm(ne)[:1+r.IntN(ne)] {
 			nodes = append(nodes, s.Entities[i])
 		}
 		sets = append(sets, nodes)
 	}
-	walkedPast := 0
-	for _, nodes := range sets {
-		at := map[*site.Entity]int{}
-		for i, e := range nodes {
-			at[e] = i
+	// Two lists that repeat an entity.
+	sets = append(sets, []*site.Entity{s.Entities[0], s.Entities[1], s.Entities[2], s.Entities[0], s.Entities[3]},
+		append(slices.Clone(s.Entities[:12]), s.Entities[5], s.Entities[1]))
+	full := 0
+	for k, nodes := range sets {
+		// The ego graphs have their centre; the random ones none, or one.
+		center := 0
+		if k >= len(s.Entities) {
+			center = k%3 - 2
 		}
-		var wantEdges []graph.Edge
-		var wantLinks [][]site.EntityWeight
-		for i, e := range nodes {
-			var links []site.EntityWeight
-			for _, w := range e.Related() {
-				j, ok := at[w.Entity]
-				if !ok {
-					continue
-				}
-				if i < j {
-					wantEdges = append(wantEdges, graph.Edge{A: i, B: j, Weight: w.Count})
-				}
-				if len(links) < graphLinks {
-					links = append(links, site.EntityWeight{Entity: nodes[j], Count: w.Count})
-				}
-			}
-			wantLinks = append(wantLinks, links)
-		}
-		pos := nodePositions(len(s.Entities), nodes)
-		edges, got := graphLinksOf(nodes, pos)
-		pos.release(nodes)
-		if !slices.Equal(edges, wantEdges) {
-			t.Errorf("graph of %s…: edges %v, want %v", nodes[0].Name, edges, wantEdges)
-		}
-		for i := range nodes {
-			if got[i].Entity != nodes[i] || !slices.Equal(got[i].Links, wantLinks[i]) {
-				t.Errorf("graph of %s…: node %d links %v, want %v", nodes[0].Name, i, got[i].Links, wantLinks[i])
-			}
-			if len(wantLinks[i]) == graphLinks && len(nodes) > 1 {
-				walkedPast++
-			}
-		}
+		full += checkGraphLinks(t, s, nodes, center)
 	}
-	if walkedPast == 0 {
+	if full == 0 {
 		t.Fatal("no node had all its links: the site does not test the walk")
 	}
+
+	// By hand: in V's list, X ties with V's fifth heaviest edge and comes
+	// after it (by name); X's own walk stops before V (X's five edges to
+	// the Ws are heavier). Stable by position, strongest keeps X–V for V
+	// and not V–W5, which only V's walk through the tie finds.
+	files = nil
+	names := []string{"Xavier", "Victor", "Anna", "Boris", "Clara", "Dmitri", "Elena"}
+	for _, name := range names {
+		files = append(files, &source.File{Path: "content/entities/" + name + ".md", Kind: source.KindEntity, Slug: name,
+			Entity: &source.EntityMeta{Name: name, Type: "person"}})
+	}
+	var pairs [][2]string
+	for _, w := range names[2:] {
+		pairs = append(pairs, [2]string{"Victor", w}, [2]string{"Victor", w}, [2]string{"Xavier", w}, [2]string{"Xavier", w}, [2]string{"Xavier", w})
+	}
+	pairs = append(pairs, [2]string{"Xavier", "Victor"}, [2]string{"Xavier", "Victor"})
+	for b, pair := range pairs {
+		slug := fmt.Sprintf("b%03d", b)
+		files = append(files, &source.File{Path: "content/briefings/" + slug + ".md", Kind: source.KindBriefing, Slug: slug,
+			Briefing: &source.BriefingMeta{Title: slug, Date: day.AddDate(0, 0, b), Entities: pair[:]}})
+	}
+	hand, diags := site.New(config.Default(), files)
+	if len(diags) != 0 {
+		t.Fatal(diags)
+	}
+	hand.Assemble()
+	byName := map[string]*site.Entity{}
+	for _, e := range hand.Entities {
+		byName[e.Name] = e
+	}
+	var nodes []*site.Entity
+	for _, name := range names {
+		nodes = append(nodes, byName[name])
+	}
+	checkGraphLinks(t, hand, nodes, -1)
+}
+
+// checkGraphLinks compares graphLinksOf for nodes with the edges and
+// links of walks through every node's whole list. It returns how many
+// nodes had all their links.
+func checkGraphLinks(t *testing.T, s *site.Site, nodes []*site.Entity, center int) (full int) {
+	t.Helper()
+	at := map[*site.Entity]int{}
+	for i, e := range nodes {
+		at[e] = i
+	}
+	// As drawGraph did before its walks stopped early: each node walks its
+	// whole list.
+	var wantEdges []graph.Edge
+	var wantLinks [][]site.EntityWeight
+	for i, e := range nodes {
+		var links []site.EntityWeight
+		for _, w := range e.Related() {
+			j, ok := at[w.Entity]
+			if !ok {
+				continue
+			}
+			if i < j {
+				wantEdges = append(wantEdges, graph.Edge{A: i, B: j, Weight: w.Count})
+			}
+			if len(links) < graphLinks {
+				links = append(links, site.EntityWeight{Entity: nodes[j], Count: w.Count})
+			}
+		}
+		wantLinks = append(wantLinks, links)
+	}
+	wantEdges = strongest(wantEdges, len(nodes), center)
+	slices.SortFunc(wantEdges, func(a, b graph.Edge) int { return cmp.Or(cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B)) })
+
+	pos := nodePositions(len(s.Entities), nodes)
+	edges, got := graphLinksOf(nodes, pos, center)
+	pos.release(nodes)
+	if !slices.Equal(edges, wantEdges) {
+		t.Errorf("graph of %s… (centre %d): edges\n%v, want\n%v", nodes[0].Name, center, edges, wantEdges)
+	}
+	for i := range nodes {
+		if got[i].Entity != nodes[i] || !slices.Equal(got[i].Links, wantLinks[i]) {
+			t.Errorf("graph of %s…: node %d links %v, want %v", nodes[0].Name, i, got[i].Links, wantLinks[i])
+		}
+		if len(wantLinks[i]) == graphLinks && len(nodes) > graphEdges+1 {
+			full++
+		}
+	}
+	return full
 }

@@ -6,6 +6,8 @@
 package site
 
 import (
+	"slices"
+	"sort"
 	"time"
 
 	"github.com/dossier-dev/dossier/internal/blob"
@@ -192,16 +194,60 @@ func (e *Entity) EachRelated(fn func(EntityWeight) bool) {
 	}
 }
 
-// EachRelatedRank calls fn with the rank (index in Site.Entities) and
-// count of each entity of Related, in order, until fn returns false: for
-// walking the thousands an entity of a large site appears with without
-// loading each of them.
-func (e *Entity) EachRelatedRank(fn func(rank, count int) bool) {
-	for _, w := range e.related {
-		if !fn(int(w>>32), int(w&0xffffffff)) {
-			return
+// EachRelatedAmong calls fn with the rank (index in Site.Entities) and
+// count of each entity of Related whose rank is in ranks (ascending), in
+// order, until fn returns false: for finding the few entities of a graph
+// among the thousands an entity of a large site appears with. The entities a popular entity of a large site
+// shares a single briefing with come last, thousands of them, in the order
+// of rank: a long run of one count is searched for the ranks instead of
+// read through.
+func (e *Entity) EachRelatedAmong(ranks []int, fn func(rank, count int) bool) {
+	r := e.related
+	met := make([]bool, len(ranks)) // an entity is in the list once
+	for i := 0; i < len(r); {
+		c := r[i] & 0xffffffff
+		// The run of count c, r[i:end], in the order of rank: most runs
+		// are short, so its end is looked for near i first.
+		end := i + gallop(len(r)-i, func(k int) bool { return r[i+k]&0xffffffff < c })
+		if end-i <= 4*len(ranks) {
+			for ; i < end; i++ {
+				if x := slices.Index(ranks, int(r[i]>>32)); x >= 0 {
+					met[x] = true
+					if !fn(ranks[x], int(c)) {
+						return
+					}
+				}
+			}
+			continue
 		}
+		run := r[i:end]
+		for x, rank := range ranks {
+			if met[x] {
+				continue
+			}
+			k := gallop(len(run), func(k int) bool { return int(run[k]>>32) >= rank })
+			if k < len(run) && int(run[k]>>32) == rank {
+				met[x] = true
+				if !fn(rank, int(c)) {
+					return
+				}
+				k++
+			}
+			run = run[k:]
+		}
+		i = end
 	}
+}
+
+// gallop is sort.Search for an answer likely to be small: it doubles a
+// bound from 1 until f holds there, then searches below it.
+func gallop(n int, f func(int) bool) int {
+	lo, hi := 0, 1
+	for hi < n && !f(hi) {
+		lo, hi = hi+1, 2*hi+1
+	}
+	hi = min(hi, n)
+	return lo + sort.Search(hi-lo, func(k int) bool { return f(lo + k) })
 }
 
 func (e *Entity) weight(w uint64) EntityWeight {
