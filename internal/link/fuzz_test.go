@@ -1,6 +1,8 @@
 package link
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"slices"
 	"strings"
@@ -188,4 +190,80 @@ func FuzzTrieMatch(f *testing.F) {
 			t.Fatalf("Contains(%q) = %v, oracle says %v", text, got, want)
 		}
 	})
+}
+
+// TestTrieManyNames checks Match and Contains against the oracle on tries
+// large enough for every layout of the frozen form: nodes with one child,
+// a few, and tables of many (at the root and below it), keys held in
+// their slot and keys too long for it. A name added after a Match is
+// found by the next one.
+func TestTrieManyNames(t *testing.T) {
+	words := []string{"Kim", "Jong", "Un", "Sergei", "Shoigu", "North", "Korea", "Vladivostok",
+		"Konstantinovich-Tsiolkovsky", "Dzhugashvili-Ordzhonikidze", "Ministry", "Defence", "of", "the",
+		"Aleksandr", "Kozlov", "Vostochny", "Cosmodrome", "Pyongyang", "Amur", "Oblast", "Sukhoi"}
+	r := rand.New(rand.NewPCG(9, 4))
+	for _, fold := range []bool{false, true} {
+		refs := make([]*Ref, 60)
+		for i := range refs {
+			refs[i] = &Ref{Name: fmt.Sprint("r", i)}
+		}
+		tr := NewTrie(fold)
+		var oracle []oracleName
+		add := func(name string, ref *Ref) {
+			tr.Add(name, ref)
+			if w := oracleSplit(name); len(w.toks) > 0 {
+				oracle = append(oracle, oracleName{w, ref})
+			}
+		}
+		for i := range 300 {
+			n := 1 + r.IntN(3)
+			var parts []string
+			for range n {
+				parts = append(parts, words[r.IntN(len(words))])
+			}
+			add(strings.Join(parts, []string{" ", " ", "-", " of "}[r.IntN(4)]), refs[i%len(refs)])
+		}
+		check := func() {
+			t.Helper()
+			for range 200 {
+				var text []string
+				for range 30 {
+					w := words[r.IntN(len(words))]
+					if fold && r.IntN(3) == 0 {
+						w = strings.ToUpper(w)
+					}
+					text = append(text, w)
+				}
+				s := strings.Join(text, []string{" ", ", ", " - "}[r.IntN(3)])
+				if got, want := tr.Match(s, nil), oracleMatch(oracle, s, fold); !slices.Equal(got, want) {
+					t.Fatalf("fold %v: Match(%q) = %v, oracle says %v", fold, s, got, want)
+				}
+				if got, want := tr.Contains(s), oracleContains(oracle, s, fold); !slices.Equal(got, want) {
+					t.Fatalf("fold %v: Contains(%q) = %v, oracle says %v", fold, s, got, want)
+				}
+			}
+		}
+		check()
+		f := tr.read()
+		hashed, long := 0, 0
+		for _, nd := range f.nodes {
+			if nd.hashed {
+				hashed++
+			}
+		}
+		for _, e := range f.edges {
+			if e.child >= 0 && e.n > inKey {
+				long++
+			}
+		}
+		if hashed < 2 || long == 0 {
+			t.Fatalf("fold %v: %d nodes with a table of children and %d long keys: not every layout is tested", fold, hashed, long)
+		}
+		late := &Ref{Name: "late"}
+		add("Blagoveshchensk", late)
+		if got := tr.Match("to Blagoveshchensk by rail", nil); len(got) != 1 || got[0].Ref != late {
+			t.Fatalf("fold %v: a name added after Match: %v", fold, got)
+		}
+		check()
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -15,7 +17,8 @@ import (
 // No Aho-Corasick package gives whole-word, leftmost-longest matches with
 // offsets, and a trie over tokens is small: its cost is
 // O(tokens × tokens of the longest name), and Match allocates nothing beyond
-// growing dst.
+// growing dst (but for the first Match or Contains after an Add, which lays
+// the trie out for reading: see frozen).
 //
 // The zero Trie is an empty, case-sensitive trie.
 type Trie struct {
@@ -36,6 +39,25 @@ type Trie struct {
 	// skips to them, rather than cutting the whole text into tokens. (With
 	// case folding nearly every byte could, and first is not used.)
 	first [256]bool
+	// ready is the trie laid out for reading, made by the first Match or
+	// Contains after the last Add (see frozen); mu guards making it.
+	ready atomic.Pointer[frozen]
+	mu    sync.Mutex
+}
+
+// read returns t laid out for reading, making it if need be.
+func (t *Trie) read() *frozen {
+	if f := t.ready.Load(); f != nil {
+		return f
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.ready.Load()
+	if f == nil {
+		f = t.freeze()
+		t.ready.Store(f)
+	}
+	return f
 }
 
 // node is one token position of one or more names. Its children are keyed by
@@ -65,6 +87,7 @@ func NewTrie(foldCase bool) *Trie {
 // Ambiguous). Characters around the name's first and last token do not count
 // ("Yahoo!" is added as "Yahoo"), and a name without any token is ignored.
 func (t *Trie) Add(name string, ref *Ref) {
+	t.ready.Store(nil)
 	n := &t.root
 	var key []byte
 	pos := 0
@@ -115,26 +138,27 @@ func (t *Trie) appendToken(key []byte, tok string, limit int) []byte {
 	return append(key, tok...)
 }
 
-// child returns n's child for the token text[s:e], which follows the
-// separator text[pos:s] (ignored at the root), or nil. kb is scratch space
-// for the key; it is returned so that a buffer that had to grow is reused.
-func (t *Trie) child(n *node, text string, pos, s, e int, kb []byte) (*node, []byte) {
-	if n.kids == nil {
-		return nil, kb
+// child returns the child of node n of f for the token text[s:e], which
+// follows the separator text[pos:s] (ignored at the root), or -1. kb is
+// scratch space for the key; it is returned so that a buffer that had to
+// grow is reused.
+func (t *Trie) child(f *frozen, n int32, text string, pos, s, e int, kb []byte) (int32, []byte) {
+	if f.nodes[n].size == 0 {
+		return -1, kb
 	}
-	if n == &t.root {
+	if n == 0 {
 		if !t.mayStart(text[s:e]) {
-			return nil, kb
+			return -1, kb
 		}
 		if !t.foldCase {
-			return n.kids[text[s:e]], kb
+			return f.lookup(0, text[s:e]), kb
 		}
 	}
 	kb = kb[:0]
 	ok := true
-	if n != &t.root {
+	if n != 0 {
 		if kb, ok = appendSep(kb, text[pos:s], t.maxKey); !ok || len(kb) >= t.maxKey {
-			return nil, kb
+			return -1, kb
 		}
 		kb = append(kb, 0)
 	}
@@ -146,9 +170,9 @@ func (t *Trie) child(n *node, text string, pos, s, e int, kb []byte) (*node, []b
 		ok = false
 	}
 	if !ok {
-		return nil, kb
+		return -1, kb
 	}
-	return n.kids[string(kb)], kb
+	return f.lookup(n, bytesKey(kb)), kb
 }
 
 // mayStart reports whether the token tok (not empty) may be a key of the
@@ -181,12 +205,14 @@ func (t *Trie) mayStart(tok string) bool {
 // any run of white space standing for any other ("Kim Jong\nUn" is
 // "Kim Jong Un"; "Kim, Jong Un" is not) and ’ standing for '.
 //
-// Match allocates only to grow dst: callers that scan many texts should pass
+// Match allocates only to grow dst (and to lay the trie out, the first time
+// after an Add): callers that scan many texts should pass
 // the previous result back as dst[:0].
 func (t *Trie) Match(text string, dst []Match) []Match {
 	if t.root.kids == nil {
 		return dst
 	}
+	f := t.read()
 	var buf [128]byte
 	kb := buf[:0]
 	i := 0
@@ -195,29 +221,30 @@ func (t *Trie) Match(text string, dst []Match) []Match {
 		if s < 0 {
 			return dst
 		}
-		var n, best *node
+		var n, best int32 = 0, -1
 		bestEnd := 0
-		n, kb = t.child(&t.root, text, s, s, e, kb)
-		for pos := e; n != nil; {
-			if len(n.refs) > 0 {
+		n, kb = t.child(f, 0, text, s, s, e, kb)
+		for pos := e; n >= 0; {
+			nd := &f.nodes[n]
+			if nd.nrefs > 0 {
 				best, bestEnd = n, pos
 			}
-			if n.kids == nil {
+			if nd.size == 0 {
 				break
 			}
 			s2, e2 := nextToken(text, pos)
 			if s2 < 0 {
 				break
 			}
-			n, kb = t.child(n, text, pos, s2, e2, kb)
+			n, kb = t.child(f, n, text, pos, s2, e2, kb)
 			pos = e2
 		}
-		if best == nil {
+		if best < 0 {
 			i = e
 			continue
 		}
-		if len(best.refs) == 1 {
-			dst = append(dst, Match{Start: s, End: bestEnd, Ref: best.refs[0]})
+		if b := &f.nodes[best]; b.nrefs == 1 {
+			dst = append(dst, Match{Start: s, End: bestEnd, Ref: b.ref})
 		}
 		i = bestEnd
 	}
@@ -262,6 +289,7 @@ func (t *Trie) Contains(text string) []*Ref {
 	if t.root.kids == nil {
 		return nil
 	}
+	f := t.read()
 	var out []*Ref
 	var buf [128]byte
 	kb := buf[:0]
@@ -270,20 +298,21 @@ func (t *Trie) Contains(text string) []*Ref {
 		if s < 0 {
 			return out
 		}
-		var n *node
-		n, kb = t.child(&t.root, text, s, s, e, kb)
-		for pos := e; n != nil; {
-			if len(n.refs) == 1 && !slices.Contains(out, n.refs[0]) {
-				out = append(out, n.refs[0])
+		var n int32
+		n, kb = t.child(f, 0, text, s, s, e, kb)
+		for pos := e; n >= 0; {
+			nd := &f.nodes[n]
+			if nd.nrefs == 1 && !slices.Contains(out, nd.ref) {
+				out = append(out, nd.ref)
 			}
-			if n.kids == nil {
+			if nd.size == 0 {
 				break
 			}
 			s2, e2 := nextToken(text, pos)
 			if s2 < 0 {
 				break
 			}
-			n, kb = t.child(n, text, pos, s2, e2, kb)
+			n, kb = t.child(f, n, text, pos, s2, e2, kb)
 			pos = e2
 		}
 		i = e
