@@ -195,16 +195,21 @@ type EntityView struct {
 	TopicsMore int
 }
 
-// AppearanceView is an appearance on an entity page: the briefing, count
-// and listing of site.Appearance, and its sentence.
+// AppearanceView is an appearance on an entity page: what site.Appearance
+// holds, with its sentence.
 //
 // The sentence is read when the page is planned, for all the page's
 // appearances in one loop: it sits three pointers away, in briefings
 // spread over the whole heap, and a read from the template, one between
 // thousands of instructions of evaluation, waited for each of them in
-// turn (a fifth of an entity page's time at 100,000 briefings).
+// turn (a fifth of an entity page's time at 100,000 briefings). The
+// fields are copies rather than an embedded *site.Appearance, which
+// text/template would look up field by field through the embedding, a
+// search that allocates, at every use.
 type AppearanceView struct {
-	*site.Appearance
+	Briefing *site.Briefing
+	Count    int  // mentions in the text
+	Listed   bool // named in the briefing's front matter
 	Sentence string
 }
 
@@ -212,7 +217,7 @@ type AppearanceView struct {
 func appearanceViews(apps []*site.Appearance) []AppearanceView {
 	out := make([]AppearanceView, len(apps))
 	for i, a := range apps {
-		out[i] = AppearanceView{a, a.Sentence()}
+		out[i] = AppearanceView{Briefing: a.Briefing, Count: a.Count, Listed: a.Listed, Sentence: a.Sentence()}
 	}
 	return out
 }
