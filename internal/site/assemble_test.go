@@ -40,8 +40,8 @@ func TestSortKeys(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			in := slices.Clone(tc.keys)
-			got := sortKeys(in, tc.nx)
+			got := slices.Clone(tc.keys)
+			sortKeys(got, tc.nx)
 			want := slices.Clone(tc.keys)
 			slices.Sort(want)
 			if !slices.Equal(got, want) {
