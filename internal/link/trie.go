@@ -206,8 +206,8 @@ func (t *Trie) mayStart(tok string) bool {
 // "Kim Jong Un"; "Kim, Jong Un" is not) and ’ standing for '.
 //
 // Match allocates only to grow dst (and to lay the trie out, the first time
-// after an Add): callers that scan many texts should pass
-// the previous result back as dst[:0].
+// after an Add): callers that scan many texts should pass the previous
+// result back as dst[:0].
 func (t *Trie) Match(text string, dst []Match) []Match {
 	if t.root.kids == nil {
 		return dst

@@ -148,7 +148,9 @@ func graphLinksOf(nodes []*site.Entity, pos positions, center int) ([]graph.Edge
 	out := make([]GraphNode, n)
 	for i, e := range nodes {
 		node := GraphNode{Entity: e}
-		met, last := 0, 0                                      // graph entities met; the weight of the graphEdges-th
+		// The graph's entities met so far, and the weight of the
+		// graphEdges-th of them.
+		met, last := 0, 0
 		e.EachRelatedAmong(ranks, func(rank, count int) bool { // most shared first
 			j := int(pos.at[rank])
 			if !whole && i != center && met >= graphEdges && count < last && len(node.Links) == graphLinks {

@@ -197,10 +197,10 @@ func (e *Entity) EachRelated(fn func(EntityWeight) bool) {
 // EachRelatedAmong calls fn with the rank (index in Site.Entities) and
 // count of each entity of Related whose rank is in ranks (ascending), in
 // order, until fn returns false: for finding the few entities of a graph
-// among the thousands an entity of a large site appears with. The entities a popular entity of a large site
-// shares a single briefing with come last, thousands of them, in the order
-// of rank: a long run of one count is searched for the ranks instead of
-// read through.
+// among the thousands an entity of a large site appears with. Those it
+// shares a single briefing with come last, in the order of rank, and so
+// does each run of one count: a long run is searched for the ranks
+// instead of read through.
 func (e *Entity) EachRelatedAmong(ranks []int, fn func(rank, count int) bool) {
 	r := e.related
 	met := make([]bool, len(ranks)) // an entity is in the list once
