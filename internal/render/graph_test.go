@@ -23,8 +23,7 @@ func TestGraphLinksOf(t *testing.T) {
 	const ne = 40
 	for i := range ne {
 		slug := fmt.Sprintf("e%02d", i)
-		files = append(files, &source.File{Path: "content/entities/" + slug + ".md", Kind: source.KindEntity, Slug: slug,
-			Entity: &source.EntityMeta{Name: "Entity " + slug, Type: "person"}})
+		files = append(files, personFile(slug, "Entity "+slug))
 	}
 	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for b := range 300 {
@@ -34,8 +33,7 @@ func TestGraphLinksOf(t *testing.T) {
 			names = append(names, fmt.Sprintf("Entity e%02d", min(r.IntN(ne), r.IntN(ne), r.IntN(ne))))
 		}
 		slug := fmt.Sprintf("b%03d", b)
-		files = append(files, &source.File{Path: "content/briefings/" + slug + ".md", Kind: source.KindBriefing, Slug: slug,
-			Briefing: &source.BriefingMeta{Title: slug, Date: day.AddDate(0, 0, b), Entities: names}})
+		files = append(files, listingFile(slug, day.AddDate(0, 0, b), names))
 	}
 	s, diags := site.New(config.Default(), files)
 	if len(diags) != 0 {
@@ -81,8 +79,7 @@ func TestGraphLinksOf(t *testing.T) {
 	files = nil
 	names := []string{"Xavier", "Victor", "Anna", "Boris", "Clara", "Dmitri", "Elena"}
 	for _, name := range names {
-		files = append(files, &source.File{Path: "content/entities/" + name + ".md", Kind: source.KindEntity, Slug: name,
-			Entity: &source.EntityMeta{Name: name, Type: "person"}})
+		files = append(files, personFile(name, name))
 	}
 	var pairs [][2]string
 	for _, w := range names[2:] {
@@ -91,8 +88,7 @@ func TestGraphLinksOf(t *testing.T) {
 	pairs = append(pairs, [2]string{"Xavier", "Victor"}, [2]string{"Xavier", "Victor"})
 	for b, pair := range pairs {
 		slug := fmt.Sprintf("b%03d", b)
-		files = append(files, &source.File{Path: "content/briefings/" + slug + ".md", Kind: source.KindBriefing, Slug: slug,
-			Briefing: &source.BriefingMeta{Title: slug, Date: day.AddDate(0, 0, b), Entities: pair[:]}})
+		files = append(files, listingFile(slug, day.AddDate(0, 0, b), pair[:]))
 	}
 	hand, diags := site.New(config.Default(), files)
 	if len(diags) != 0 {
@@ -108,6 +104,19 @@ func TestGraphLinksOf(t *testing.T) {
 		nodes = append(nodes, byName[name])
 	}
 	checkGraphLinks(t, hand, nodes, -1)
+}
+
+// personFile is the profile of a person.
+func personFile(slug, name string) *source.File {
+	return &source.File{Path: "content/entities/" + slug + ".md", Kind: source.KindEntity, Slug: slug,
+		Entity: &source.EntityMeta{Name: name, Type: "person"}}
+}
+
+// listingFile is a briefing, titled by its slug, that lists entities in
+// its front matter.
+func listingFile(slug string, date time.Time, entities []string) *source.File {
+	return &source.File{Path: "content/briefings/" + slug + ".md", Kind: source.KindBriefing, Slug: slug,
+		Briefing: &source.BriefingMeta{Title: slug, Date: date, Entities: entities}}
 }
 
 // checkGraphLinks compares graphLinksOf for nodes with the edges and
