@@ -14,7 +14,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -237,7 +236,7 @@ func renderSome(ctx context.Context, fsys fs.FS, s *site.Site, opts render.Optio
 	}
 
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	g.SetLimit(render.Workers())
 	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	var mu sync.Mutex
 	var diags diag.List

@@ -49,6 +49,11 @@ type pageSet struct {
 	free chan *template.Template
 }
 
+// Workers is how many pages a build renders at once: twice the cores, so
+// that a page that waits (for a lock of the partial memo, for the kernel)
+// leaves its core to another page rather than idle.
+func Workers() int { return 2 * runtime.GOMAXPROCS(0) }
+
 // get returns a clone of the set for one page, made when none is free.
 func (k *pageSet) get() *template.Template {
 	select {
@@ -168,7 +173,7 @@ func Load(layers []Layer) (*Renderer, error) {
 			ps.reuse = map[string]bool{}
 		}
 		ps.specialize()
-		r.pages[strings.TrimSuffix(name, ".html")] = &pageSet{ps: ps, free: make(chan *template.Template, runtime.GOMAXPROCS(0))}
+		r.pages[strings.TrimSuffix(name, ".html")] = &pageSet{ps: ps, free: make(chan *template.Template, Workers())}
 	}
 	if diags.HasErrors() {
 		return nil, diags.Err()
