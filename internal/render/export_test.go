@@ -6,9 +6,28 @@ func ForgetMemo(p *Page) { p.Site.memo = nil }
 
 // MemoSize is how many partials the build of p has kept.
 func MemoSize(p *Page) int {
+	m := p.Site.memo
 	n := 0
-	for i := range p.Site.memo.shards {
-		n += len(p.Site.memo.shards[i].cur.index) + len(p.Site.memo.shards[i].old.index)
+	for i := range m.shards {
+		n += len(m.shards[i].cur.index) + len(m.shards[i].old.index)
+	}
+	if st := m.denseState.Load(); st != nil {
+		st.calls.Range(func(_, v any) bool {
+			for _, modes := range v.(*denseCall).tabs {
+				for _, kinds := range modes {
+					for i := range kinds {
+						if t := kinds[i].Load(); t != nil {
+							for j := range t.slots {
+								if t.slots[j].Load() != 0 {
+									n++
+								}
+							}
+						}
+					}
+				}
+			}
+			return true
+		})
 	}
 	return n
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template/parse"
 	"unsafe"
 
@@ -52,18 +53,25 @@ import (
 // read-write lock, cost less than sync.Map, whose any keys would be hashed
 // through their types and allocated at every lookup.
 //
-// It keeps at most about memoMaxBytes, which only a very large site
-// reaches (a 10,000-briefing site keeps about 25 MB). Each shard keeps two
-// generations: new results go into the current one; when it is full, it
-// becomes the old one and the old one is dropped. A result found in the
-// old generation moves back into the current one, so what pages keep
-// using (the header, the chips, the briefings of the entity pages being
-// rendered) stays while what was used once goes. A memo that kept its
-// first results and refused the rest, as an earlier one did, left a
+// The results of calls with one briefing, entity or topic, most of them,
+// are kept in tables by the document's rank (see dense.go); the shards
+// keep the others. Each keeps at most about half of memoMaxBytes, which
+// only a very large site reaches (a 10,000-briefing site kept about 25 MB
+// in all). Each shard keeps two generations: new results go into the
+// current one; when it is full, it becomes the old one and the old one is
+// dropped. A result found in the old generation moves back into the
+// current one, so what pages keep using (the header, the chips with their
+// counts) stays while what was used once goes. A memo that kept its first
+// results and refused the rest, as an earlier one did, left a
 // 100,000-briefing site rendering most partials at every call.
 type memo struct {
 	shards [memoShards]memoShard
 	pins   sync.Map // lists named in keys by their addresses (see store)
+
+	// site is the site whose documents the tables of denseState are
+	// indexed by (see dense.go); nil keeps every result in the shards.
+	site       *site.Site
+	denseState atomic.Pointer[denseState]
 }
 
 // memoShard is one part of a memo: two generations of results.
@@ -145,12 +153,13 @@ const (
 	memoShards    = 1 << memoShardBits
 	// memoArgs is how many key/value pairs a memoized call may have.
 	memoArgs = 2
-	// memoMaxBytes bounds what a build keeps, memoGenBytes what one
-	// generation of a shard keeps; memoEntryBytes is what an entry costs
+	// memoMaxBytes bounds what a build keeps, half in the shards and
+	// half in the tables (denseMaxBytes); memoGenBytes is what one
+	// generation of a shard keeps. memoEntryBytes is what an entry costs
 	// besides its HTML: 143 bytes measured (its 128-byte entry and its
 	// slot in the index), and the rounding of the HTML's allocation.
 	memoMaxBytes   = 96 << 20
-	memoGenBytes   = memoMaxBytes / memoShards / 2
+	memoGenBytes   = memoMaxBytes / 2 / memoShards / 2
 	memoEntryBytes = 160
 )
 
@@ -490,6 +499,7 @@ func (c *partialCall) render(ctx any, vals []any) (template.HTML, error) {
 	if !c.memo {
 		m = nil
 	}
+	var dense denseRef
 	if m != nil {
 		for i, v := range vals {
 			mv, ok := memoValOf(v)
@@ -500,8 +510,20 @@ func (c *partialCall) render(ctx any, vals []any) (template.HTML, error) {
 			key.vals[i] = mv
 		}
 		if m != nil {
-			if h, ok := m.load(&key); ok {
-				return h, nil
+			hashed := true
+			if r, ok := m.dense(&key); ok {
+				h, ok, elsewhere := r.load()
+				if ok {
+					return template.HTML(h), nil
+				}
+				if !elsewhere {
+					dense, hashed = r, false
+				}
+			}
+			if hashed {
+				if h, ok := m.load(&key); ok {
+					return h, nil
+				}
 			}
 		}
 	}
@@ -517,7 +539,7 @@ func (c *partialCall) render(ctx any, vals []any) (template.HTML, error) {
 		return "", err
 	}
 	h := template.HTML(buf.String())
-	if m != nil {
+	if m != nil && (dense.slot == nil || !m.storeDense(dense, string(h))) {
 		m.store(&key, h, vals)
 	}
 	return h, nil

@@ -336,7 +336,7 @@ func siteInfo(s *site.Site, opts Options) *SiteInfo {
 	return &SiteInfo{
 		Title: s.Config.Title, Language: s.Config.Language, BaseURL: opts.BaseURL,
 		Classification: s.Config.Classification, Paper: s.Config.Print.Paper,
-		Pages: s.Pages, Live: opts.Live, memo: new(memo),
+		Pages: s.Pages, Live: opts.Live, memo: &memo{site: s},
 		Counts: Counts{Briefings: len(s.Briefings), Topics: len(s.Topics), Entities: len(s.Entities)},
 	}
 }
