@@ -13,10 +13,11 @@ func MemoSize(p *Page) int {
 	}
 	if st := m.denseState.Load(); st != nil {
 		st.calls.Range(func(_, v any) bool {
-			for _, modes := range v.(*denseCall).tabs {
-				for _, kinds := range modes {
-					for i := range kinds {
-						if t := kinds[i].Load(); t != nil {
+			tabs := &v.(*denseCall).tabs
+			for d := range tabs {
+				for mode := range tabs[d] {
+					for kind := range tabs[d][mode] {
+						if t := tabs[d][mode][kind].Load(); t != nil {
 							for j := range t.slots {
 								if t.slots[j].Load() != 0 {
 									n++
