@@ -41,9 +41,10 @@ type denseState struct {
 }
 
 // denseCall is the tables of one call: by page depth, mode (memoOffline,
-// memoSite) and kind of document (briefing, entity, topic).
+// memoSite) and kind of document (briefing, entity, topic), in that
+// order of significance.
 type denseCall struct {
-	tabs [denseDepths][4][3]atomic.Pointer[denseTable]
+	tabs [denseDepths * 4 * 3]atomic.Pointer[denseTable]
 }
 
 // denseTable has a slot for each document of a kind: 0 while it has no
@@ -95,26 +96,18 @@ func (m *memo) dense(k *memoKey) (denseRef, bool) {
 	if depth >= denseDepths {
 		return denseRef{}, false
 	}
-	rank, n := -1, 0
+	var rank, n int
+	var ok bool
 	switch v.kind {
 	case memoBriefing:
-		b := (*site.Briefing)(v.p)
-		rank, n = b.Rank(), len(m.site.Briefings)
-		if rank < 0 || rank >= n || m.site.Briefings[rank] != b {
-			return denseRef{}, false
-		}
+		rank, n, ok = rankIn(m.site.Briefings, (*site.Briefing)(v.p))
 	case memoEntity:
-		e := (*site.Entity)(v.p)
-		rank, n = e.Rank(), len(m.site.Entities)
-		if rank < 0 || rank >= n || m.site.Entities[rank] != e {
-			return denseRef{}, false
-		}
+		rank, n, ok = rankIn(m.site.Entities, (*site.Entity)(v.p))
 	case memoTopic:
-		t := (*site.Topic)(v.p)
-		rank, n = t.Rank(), len(m.site.Topics)
-		if rank < 0 || rank >= n || m.site.Topics[rank] != t {
-			return denseRef{}, false
-		}
+		rank, n, ok = rankIn(m.site.Topics, (*site.Topic)(v.p))
+	}
+	if !ok {
+		return denseRef{}, false
 	}
 	st := m.denseState.Load()
 	if st == nil {
@@ -125,7 +118,7 @@ func (m *memo) dense(k *memoKey) (denseRef, bool) {
 	if !ok {
 		dc, _ = st.calls.LoadOrStore(k.call, new(denseCall))
 	}
-	tp := &dc.(*denseCall).tabs[depth][k.mode&3][v.kind-memoBriefing]
+	tp := &dc.(*denseCall).tabs[(depth*4+int(k.mode&3))*3+int(v.kind-memoBriefing)]
 	t := tp.Load()
 	if t == nil {
 		if tp.CompareAndSwap(nil, &denseTable{slots: make([]atomic.Uint64, n)}) {
@@ -134,6 +127,16 @@ func (m *memo) dense(k *memoKey) (denseRef, bool) {
 		t = tp.Load()
 	}
 	return denseRef{st, &t.slots[rank]}, true
+}
+
+// rankIn returns d's rank and the length of list, the site's list of
+// d's kind; ok is false when d is not the document at that rank.
+func rankIn[D interface {
+	comparable
+	Rank() int
+}](list []D, d D) (rank, n int, ok bool) {
+	rank, n = d.Rank(), len(list)
+	return rank, n, rank >= 0 && rank < n && list[rank] == d
 }
 
 // load returns the result in r's slot, if it has one; elsewhere is true

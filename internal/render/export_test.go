@@ -14,15 +14,11 @@ func MemoSize(p *Page) int {
 	if st := m.denseState.Load(); st != nil {
 		st.calls.Range(func(_, v any) bool {
 			tabs := &v.(*denseCall).tabs
-			for d := range tabs {
-				for mode := range tabs[d] {
-					for kind := range tabs[d][mode] {
-						if t := tabs[d][mode][kind].Load(); t != nil {
-							for j := range t.slots {
-								if t.slots[j].Load() != 0 {
-									n++
-								}
-							}
+			for i := range tabs {
+				if t := tabs[i].Load(); t != nil {
+					for j := range t.slots {
+						if t.slots[j].Load() != 0 {
+							n++
 						}
 					}
 				}
